@@ -1,0 +1,230 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  BOOTSTRAP_MARKER_PATH,
+  buildCloudInit,
+  type CloudInitInput,
+  DATA_VOLUME_SCRIPT_PATH,
+  doVolumeDevicePath,
+} from "../../infra/builders/cloud-init";
+import { FIREWALL_SCRIPT_PATH } from "../../infra/builders/host-firewall";
+import { SSHD_DROP_IN_PATH } from "../../infra/builders/sshd-config";
+import { findProgram, haveProgram, makeTempDir } from "./real-tool";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFake operator@test";
+
+function input(overrides: Partial<CloudInitInput> = {}): CloudInitInput {
+  return { role: "trading", deployUser: "titan", sshPublicKeys: [KEY], ...overrides };
+}
+
+interface WriteFileEntry {
+  path: string;
+  content: string;
+  permissions: string;
+}
+interface Parsed {
+  packages: string[];
+  users: Array<{ name: string; groups: string[]; ssh_authorized_keys: string[]; lock_passwd: boolean }>;
+  write_files: WriteFileEntry[];
+  runcmd: string[][];
+  mounts?: string[][];
+  ntp: { enabled: boolean; ntp_client: string; servers: string[] };
+  disable_root: boolean;
+  ssh_pwauth: boolean;
+}
+
+function parsed(text: string): Parsed {
+  expect(text.startsWith("#cloud-config\n")).toBe(true);
+  return parse(text) as Parsed;
+}
+
+function fileAt(p: Parsed, path: string): WriteFileEntry {
+  const f = p.write_files.find((w) => w.path === path);
+  if (!f) throw new Error(`no write_files entry for ${path}`);
+  return f;
+}
+
+const ROLES = ["edge", "trading", "single"] as const;
+
+describe("buildCloudInit", () => {
+  it.each(ROLES)("%s: docker, deploy user, chrony, upgrades, firewall, sshd drop-in, marker", (role) => {
+    const p = parsed(buildCloudInit(input({ role })));
+    expect(p.packages).toEqual(expect.arrayContaining(["docker.io", "chrony", "unattended-upgrades"]));
+    expect(p.users).toHaveLength(1);
+    expect(p.users[0]).toMatchObject({
+      name: "titan",
+      groups: ["docker"],
+      lock_passwd: true,
+      ssh_authorized_keys: [KEY],
+    });
+    expect(p.disable_root).toBe(true);
+    expect(p.ssh_pwauth).toBe(false);
+    expect(p.ntp).toMatchObject({ enabled: true, ntp_client: "chrony" });
+    expect(p.ntp.servers.length).toBeGreaterThan(0);
+    expect(fileAt(p, "/etc/apt/apt.conf.d/20auto-upgrades").content).toContain('Unattended-Upgrade "1"');
+    expect(fileAt(p, SSHD_DROP_IN_PATH).content).toContain("PermitRootLogin no");
+    const last = p.runcmd.at(-1)?.join(" ") ?? "";
+    expect(last).toContain(BOOTSTRAP_MARKER_PATH);
+    expect(p.runcmd.map((c) => c.join(" "))).toContain("systemctl enable --now titan-public-fw.service");
+  });
+
+  it("fail2ban on the edge only by default; can be forced on", () => {
+    expect(parsed(buildCloudInit(input({ role: "edge" }))).packages).toContain("fail2ban");
+    expect(parsed(buildCloudInit(input({ role: "trading" }))).packages).not.toContain("fail2ban");
+    expect(parsed(buildCloudInit(input({ role: "single", fail2ban: true }))).packages).toContain("fail2ban");
+  });
+
+  it("drops every internal port on the public interface for IPv4 and IPv6", () => {
+    const script = fileAt(parsed(buildCloudInit(input())), FIREWALL_SCRIPT_PATH).content;
+    expect(script).toContain("PORTS='3100 3002 4222 8222 5432 6379'");
+    expect(script).toContain("IFACE='eth0'");
+    expect(script).toContain("for ipt in iptables ip6tables");
+    expect(script).toMatch(/-I "\$parent" 1 -i "\$IFACE"/);
+    const custom = fileAt(
+      parsed(buildCloudInit(input({ publicInterface: "ens3", internalPorts: [3100] }))),
+      FIREWALL_SCRIPT_PATH,
+    ).content;
+    expect(custom).toContain("PORTS='3100'");
+    expect(custom).toContain("IFACE='ens3'");
+  });
+
+  it("the firewall script is valid sh", () => {
+    const { dir, cleanup } = makeTempDir("fw");
+    try {
+      const f = join(dir, "fw.sh");
+      writeFileSync(f, fileAt(parsed(buildCloudInit(input())), FIREWALL_SCRIPT_PATH).content);
+      expect(spawnSync("sh", ["-n", f]).status).toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("mounts the DigitalOcean data volume with nofail on trading", () => {
+    const p = parsed(buildCloudInit(input({ dataVolume: { deviceName: "titan-prod-data" } })));
+    const device = "/dev/disk/by-id/scsi-0DO_Volume_titan-prod-data";
+    expect(p.mounts).toEqual([
+      [device, "/mnt/titan-data", "ext4", expect.stringContaining("nofail"), "0", "2"],
+    ]);
+    expect(fileAt(p, DATA_VOLUME_SCRIPT_PATH).content).toContain(`DEVICE='${device}'`);
+    expect(p.runcmd.map((c) => c.join(" "))).toContain(DATA_VOLUME_SCRIPT_PATH);
+    expect(doVolumeDevicePath("/dev/sdb")).toBe("/dev/sdb");
+    expect(() => buildCloudInit(input({ role: "edge", dataVolume: { deviceName: "x" } }))).toThrow(/edge/);
+  });
+
+  it("rejects unsafe input", () => {
+    expect(() => buildCloudInit(input({ deployUser: "root" }))).toThrow();
+    expect(() => buildCloudInit(input({ deployUser: "ti tan" }))).toThrow();
+    expect(() => buildCloudInit(input({ sshPublicKeys: [] }))).toThrow();
+    expect(() => buildCloudInit(input({ sshPublicKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] }))).toThrow();
+    expect(() => buildCloudInit(input({ sshPublicKeys: [`${KEY}\nssh-rsa AAAA`] }))).toThrow();
+    expect(() => buildCloudInit(input({ publicInterface: "eth0; reboot" }))).toThrow();
+    expect(() => buildCloudInit(input({ internalPorts: [70000] }))).toThrow();
+    expect(() => buildCloudInit(input({ ntpServers: ["pool.ntp.org\nx"] }))).toThrow();
+    expect(() => buildCloudInit(input({ dataVolume: { deviceName: "x'; rm -rf /" } }))).toThrow();
+  });
+
+  it("contains nothing secret-like", () => {
+    for (const role of ROLES) {
+      const text = buildCloudInit(
+        input({ role, dataVolume: role === "edge" ? undefined : { deviceName: "d" } }),
+      );
+      expect(text).not.toMatch(/PRIVATE KEY/);
+      expect(text).not.toMatch(/\$2[aby]\$\d\d\$/); // bcrypt hash
+      expect(text).not.toMatch(/(password|secret|token|api[_-]?key)\s*[:=]\s*\S/i);
+      expect(text).not.toMatch(/\b(HMAC|JWT|BYBIT|BINANCE|GEMINI|REDIS|POSTGRES)_/);
+    }
+  });
+
+  it("is deterministic (a change of user data replaces the droplet)", () => {
+    expect(buildCloudInit(input())).toBe(buildCloudInit(input()));
+  });
+});
+
+describe("real tools", () => {
+  it.each(ROLES)("cloud-init schema accepts the %s config", (role) => {
+    if (!haveProgram("cloud-init", "cloud-init")) return;
+    const { dir, cleanup } = makeTempDir("ci");
+    try {
+      const f = join(dir, "user-data.yaml");
+      writeFileSync(
+        f,
+        buildCloudInit(input({ role, dataVolume: role === "edge" ? undefined : { deviceName: "d" } })),
+      );
+      const r = spawnSync(findProgram("cloud-init") ?? "cloud-init", ["schema", "--config-file", f], {
+        encoding: "utf8",
+      });
+      expect(`${r.stdout}${r.stderr}`).toMatch(/Valid cloud-config/);
+      expect(r.status).toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("cloud-init schema rejects a broken config (the check can fail)", () => {
+    if (!haveProgram("cloud-init", "cloud-init")) return;
+    const { dir, cleanup } = makeTempDir("ci");
+    try {
+      const f = join(dir, "user-data.yaml");
+      const broken = buildCloudInit(input()).replace("ssh_pwauth: false", "ssh_pwauth: [1]");
+      writeFileSync(f, broken.replace("package_update: true", "package_update: maybe-later"));
+      const r = spawnSync(findProgram("cloud-init") ?? "cloud-init", ["schema", "--config-file", f]);
+      expect(r.status).not.toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it.each([true, false])("sshd -t accepts the drop-in (tcp forwarding for bastion: %s)", (edge) => {
+    if (!haveProgram("sshd", "openssh-server") || !haveProgram("ssh-keygen", "openssh-client")) return;
+    const { dir, cleanup } = makeTempDir("sshd");
+    try {
+      mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+      const hostKey = join(dir, "ssh_host_ed25519_key");
+      execFileSync(findProgram("ssh-keygen") ?? "ssh-keygen", [
+        "-q",
+        "-t",
+        "ed25519",
+        "-N",
+        "",
+        "-f",
+        hostKey,
+      ]);
+      const p = parsed(buildCloudInit(input({ role: edge ? "edge" : "trading" })));
+      const dropIn = join(dir, "10-titan.conf");
+      writeFileSync(dropIn, fileAt(p, SSHD_DROP_IN_PATH).content);
+      const main = join(dir, "sshd_config");
+      // Same shape as Ubuntu's sshd_config: the drop-in directory is included first.
+      writeFileSync(
+        main,
+        `Include ${dropIn}\nHostKey ${hostKey}\nUsePAM yes\nSubsystem sftp internal-sftp\n`,
+      );
+      const sshd = findProgram("sshd") ?? "sshd";
+      const check = spawnSync(sshd, ["-t", "-f", main], { encoding: "utf8" });
+      expect(check.stderr).toBe("");
+      expect(check.status).toBe(0);
+      // -T prints the effective configuration: the hardening really applies.
+      const eff = execFileSync(sshd, ["-T", "-f", main, "-C", "user=titan,host=h,addr=192.0.2.1"], {
+        encoding: "utf8",
+      });
+      for (const line of [
+        "passwordauthentication no",
+        "kbdinteractiveauthentication no",
+        "permitrootlogin no",
+        "pubkeyauthentication yes",
+        "allowusers titan",
+        "x11forwarding no",
+        `allowtcpforwarding ${edge ? "local" : "no"}`,
+      ]) {
+        expect(eff.split("\n")).toContain(line);
+      }
+      // And it can fail: an unknown keyword is rejected.
+      writeFileSync(dropIn, "PasswordAuthentication maybe\n");
+      expect(spawnSync(sshd, ["-t", "-f", main]).status).not.toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+});
