@@ -1,0 +1,240 @@
+import { matchingCidrs } from "./cidr";
+import type { CommandRunner } from "./command-runner";
+import {
+  booleanValue,
+  OPTIONAL_SECRET_KEYS,
+  type PulumiConfig,
+  parsePulumiConfig,
+  REQUIRED_SECRET_KEYS,
+  stringList,
+} from "./pulumi-config";
+import { isAtLeast, parseVersion } from "./version";
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** What the operator should do; set on every failure. */
+  fix?: string;
+}
+
+export interface PreflightEnvironment {
+  run: CommandRunner;
+  /** Resolves the operator's public address as the internet sees it. */
+  lookupPublicAddress: () => Promise<string>;
+  /** True when a file exists (used for the policy pack's installation). */
+  fileExists: (path: string) => boolean;
+}
+
+export interface PreflightOptions {
+  minPulumiVersion: string;
+  /** Stack to check; undefined means the currently selected stack. */
+  stack?: string;
+  /** Operator address given on the command line; skips the lookup. */
+  ip?: string;
+  /** Paths where @pulumi/policy counts as installed for the policy pack. */
+  policyPackageJsonPaths: readonly string[];
+}
+
+const pass = (name: string, detail: string): CheckResult => ({ name, ok: true, detail });
+const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: false, detail, fix });
+
+/** A failed CLI check that still found a (too old) CLI: later checks can go on using it. */
+const cliIsMissing = (result: CheckResult): boolean => !result.ok && result.detail === PULUMI_MISSING;
+const PULUMI_MISSING = "`pulumi` is not on PATH";
+
+const stackArgs = (stack: string | undefined): string[] => (stack === undefined ? [] : ["--stack", stack]);
+
+export async function checkPulumiCli(run: CommandRunner, minimum: string): Promise<CheckResult> {
+  const name = "pulumi CLI";
+  const result = await run("pulumi", ["version"]);
+  if (result.notFound === true || result.code !== 0) {
+    return fail(
+      name,
+      PULUMI_MISSING,
+      "install it: curl -fsSL https://get.pulumi.com | sh (then reopen the shell)",
+    );
+  }
+  const version = result.stdout.trim();
+  if (parseVersion(version) === undefined || !isAtLeast(version, minimum)) {
+    return fail(
+      name,
+      `found ${version || "an unreadable version"}, need >= ${minimum}`,
+      "upgrade: pulumi self-update (or your package manager)",
+    );
+  }
+  return pass(name, `${version} (>= ${minimum})`);
+}
+
+export async function checkLoggedIn(run: CommandRunner): Promise<CheckResult> {
+  const name = "pulumi login";
+  const result = await run("pulumi", ["whoami"]);
+  if (result.code !== 0) {
+    return fail(name, "not logged in to a Pulumi backend", "pulumi login (or export PULUMI_ACCESS_TOKEN)");
+  }
+  return pass(name, `logged in as ${result.stdout.trim()}`);
+}
+
+export async function checkStackSelected(
+  run: CommandRunner,
+  stack: string | undefined,
+): Promise<CheckResult> {
+  const name = "stack selected";
+  const result = await run("pulumi", ["stack", ...stackArgs(stack), "--show-name"]);
+  const selected = result.stdout.trim();
+  if (result.code !== 0 || selected === "") {
+    return fail(name, "no stack selected", `pulumi stack select ${stack ?? "prod"}`);
+  }
+  return pass(name, selected);
+}
+
+/** Loads the stack's config without secret values; undefined when pulumi cannot give it. */
+export async function loadConfig(
+  run: CommandRunner,
+  stack: string | undefined,
+): Promise<PulumiConfig | undefined> {
+  const result = await run("pulumi", ["config", ...stackArgs(stack), "--show-secrets=false", "--json"]);
+  if (result.code !== 0) return undefined;
+  try {
+    return parsePulumiConfig(result.stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+export function checkSecrets(config: PulumiConfig): CheckResult {
+  const name = "secrets set as secrets";
+  const missing = REQUIRED_SECRET_KEYS.filter((key) => config[key] === undefined);
+  const keys = [...REQUIRED_SECRET_KEYS, ...OPTIONAL_SECRET_KEYS];
+  const inPlainText = keys.filter((key) => config[key] !== undefined && config[key]?.secret !== true);
+  const problems = [
+    ...missing.map((key) => `${key} is not set`),
+    ...inPlainText.map((key) => `${key} is stored in plain text`),
+  ];
+  if (problems.length > 0) {
+    const fixKey = missing[0] ?? inPlainText[0] ?? "titan:masterPassword";
+    return fail(
+      name,
+      problems.join("; "),
+      `for each key: pulumi config set --secret ${fixKey} (reads the value from stdin if you leave it out)`,
+    );
+  }
+  return pass(name, `${REQUIRED_SECRET_KEYS.length} required secrets present and encrypted`);
+}
+
+export async function checkOperatorAddress(
+  config: PulumiConfig,
+  env: PreflightEnvironment,
+  ip: string | undefined,
+): Promise<CheckResult> {
+  const name = "operator address in titan:sshAllowlist";
+  const allowlist = stringList(config, "titan:sshAllowlist");
+  if (allowlist === undefined || allowlist.length === 0) {
+    return fail(
+      name,
+      "titan:sshAllowlist is empty or missing",
+      "pulumi config set --path 'titan:sshAllowlist[0]' <your-ip>/32",
+    );
+  }
+  let address = ip;
+  if (address === undefined) {
+    try {
+      address = (await env.lookupPublicAddress()).trim();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(
+        name,
+        `could not look up the public address (${reason})`,
+        "pass it explicitly: --ip <your public address>",
+      );
+    }
+  }
+  let matches: string[];
+  try {
+    matches = matchingCidrs(address, allowlist);
+  } catch {
+    return fail(name, `"${address}" is not an IP address`, "pass a valid address: --ip 203.0.113.10");
+  }
+  if (matches.length === 0) {
+    return fail(
+      name,
+      `${address} is not inside ${allowlist.join(", ")}`,
+      `add it: pulumi config set --path 'titan:sshAllowlist[${allowlist.length}]' ${address}/32 (or connect from an allow-listed network)`,
+    );
+  }
+  return pass(name, `${address} inside ${matches.join(", ")}`);
+}
+
+const HARDWARE_KEY_TYPES = /\((ED25519-SK|ECDSA-SK)\)\s*$/;
+
+export async function checkSshAgent(run: CommandRunner, requireHardwareKeys: boolean): Promise<CheckResult> {
+  const name = "ssh-agent holds a key";
+  const result = await run("ssh-add", ["-l"]);
+  if (result.notFound === true) return fail(name, "ssh-add is not installed", "install OpenSSH client tools");
+  if (result.code === 2)
+    return fail(name, "no ssh-agent is reachable", 'start one: eval "$(ssh-agent)" && ssh-add');
+  const keys = result.stdout.split("\n").filter((line) => line.trim() !== "");
+  if (result.code !== 0 || keys.length === 0) {
+    return fail(
+      name,
+      "the agent holds no key",
+      "ssh-add (for a hardware key: ssh-add -K, or ssh-add ~/.ssh/id_ed25519_sk)",
+    );
+  }
+  if (requireHardwareKeys && !keys.some((line) => HARDWARE_KEY_TYPES.test(line))) {
+    return fail(
+      name,
+      "titan:requireHardwareKeys is true but the agent holds no ED25519-SK/ECDSA-SK key",
+      "plug in the security key and ssh-add its sk key (ssh-keygen -t ed25519-sk creates one)",
+    );
+  }
+  return pass(name, `${keys.length} key(s) loaded`);
+}
+
+export function checkPolicyPack(
+  fileExists: (path: string) => boolean,
+  paths: readonly string[],
+): CheckResult {
+  const name = "policy pack installed";
+  const found = paths.find((path) => fileExists(path));
+  if (found === undefined) {
+    return fail(
+      name,
+      "@pulumi/policy is not installed for policy/",
+      "npm ci (installs the policy workspace too)",
+    );
+  }
+  return pass(name, `@pulumi/policy found at ${found}`);
+}
+
+const CONFIG_UNAVAILABLE_FIX = "fix the checks above, then: pulumi config --show-secrets=false --json";
+
+/** Runs every check in order; later checks that need the stack's config fail with a pointer when it is unavailable. */
+export async function runPreflight(
+  env: PreflightEnvironment,
+  options: PreflightOptions,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const cli = await checkPulumiCli(env.run, options.minPulumiVersion);
+  results.push(cli);
+  const cliPresent = !cliIsMissing(cli);
+  if (cliPresent) {
+    results.push(await checkLoggedIn(env.run));
+    results.push(await checkStackSelected(env.run, options.stack));
+  }
+  const config = cliPresent ? await loadConfig(env.run, options.stack) : undefined;
+  if (config === undefined) {
+    results.push(fail("secrets set as secrets", "stack config unavailable", CONFIG_UNAVAILABLE_FIX));
+    results.push(
+      fail("operator address in titan:sshAllowlist", "stack config unavailable", CONFIG_UNAVAILABLE_FIX),
+    );
+  } else {
+    results.push(checkSecrets(config));
+    results.push(await checkOperatorAddress(config, env, options.ip));
+  }
+  const requireHardwareKeys =
+    config === undefined ? false : booleanValue(config, "titan:requireHardwareKeys");
+  results.push(await checkSshAgent(env.run, requireHardwareKeys));
+  results.push(checkPolicyPack(env.fileExists, options.policyPackageJsonPaths));
+  return results;
+}
