@@ -1,0 +1,75 @@
+import * as digitalocean from "@pulumi/digitalocean";
+import * as pulumi from "@pulumi/pulumi";
+import type { Role } from "../config/schema";
+
+export const UBUNTU_IMAGE = "ubuntu-24-04-x64";
+
+/** Fields whose change makes DigitalOcean rebuild a droplet (DESIGN.md §5): never by accident. */
+export const REPLACEMENT_FIELDS = ["userData", "sshKeys", "image"];
+
+export interface HostArgs {
+  role: Role;
+  stack: string;
+  region: string;
+  size: string;
+  vpcId: pulumi.Input<string>;
+  sshKeyFingerprints: pulumi.Input<string>[];
+  tags: pulumi.Input<string>[];
+  userData: string;
+  backups: boolean;
+  /** Holds state (exchange keys' whitelisted IP, data volume): protected against deletion. */
+  stateful: boolean;
+  dataVolumeGb?: number;
+}
+
+/** One droplet and, for the trading role, its data volume. */
+export class TitanHost extends pulumi.ComponentResource {
+  readonly droplet: digitalocean.Droplet;
+  readonly volume?: digitalocean.Volume;
+  readonly volumeName?: string;
+
+  constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("titan:infra:Host", name, {}, opts);
+    this.droplet = new digitalocean.Droplet(
+      `${name}-droplet`,
+      {
+        name: `titan-${args.stack}-${args.role}`,
+        image: UBUNTU_IMAGE,
+        region: args.region,
+        size: args.size,
+        vpcUuid: args.vpcId,
+        sshKeys: args.sshKeyFingerprints,
+        monitoring: true,
+        backups: args.backups,
+        ipv6: false,
+        gracefulShutdown: true,
+        tags: args.tags,
+        userData: args.userData,
+      },
+      { parent: this, protect: args.stateful, ignoreChanges: REPLACEMENT_FIELDS },
+    );
+    if (args.dataVolumeGb !== undefined) {
+      // DigitalOcean volume names: lower-case letters, digits and hyphens; the droplet sees the
+      // volume at /dev/disk/by-id/scsi-0DO_Volume_<name>, which cloud-init mounts.
+      this.volumeName = `titan-${args.stack}-data`;
+      this.volume = new digitalocean.Volume(
+        `${name}-data`,
+        {
+          name: this.volumeName,
+          region: args.region,
+          size: args.dataVolumeGb,
+          initialFilesystemType: "ext4",
+          initialFilesystemLabel: "titan-data",
+          description: "JetStream store and Postgres data",
+        },
+        { parent: this, protect: true, retainOnDelete: true },
+      );
+      new digitalocean.VolumeAttachment(
+        `${name}-data-attachment`,
+        { dropletId: this.droplet.id.apply(Number), volumeId: this.volume.id },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({ dropletId: this.droplet.id });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Every `titan:*` stack config key, in one place. Pulumi.yaml declares the same keys; a test keeps the
+ * two lists equal so a key cannot be added to one and forgotten in the other.
+ */
+export const CONFIG_NAMESPACE = "titan";
+
+export const REQUIRED_SECRET_KEYS = ["bybitApiKey", "bybitSecretKey", "masterPassword"] as const;
+export const OPTIONAL_SECRET_KEYS = ["binanceApiKey", "binanceSecretKey", "geminiApiKey"] as const;
+export const SECRET_KEYS = [...REQUIRED_SECRET_KEYS, ...OPTIONAL_SECRET_KEYS] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+export const PLAIN_KEYS = [
+  "region",
+  "topology",
+  "vpcCidr",
+  "sshAllowlist",
+  "sshPublicKeys",
+  "requireHardwareKeys",
+  "domain",
+  "acmeEmail",
+  "acmeStaging",
+  "manageDns",
+  "sizes",
+  "dataVolumeGb",
+  "release",
+  "images",
+  "rotationEpoch",
+  "backups",
+  "deployUser",
+] as const;
+export type PlainKey = (typeof PLAIN_KEYS)[number];
+
+export const ALL_KEYS: readonly string[] = [...PLAIN_KEYS, ...SECRET_KEYS];
+
+/** Keys whose value is structured (a list or an object) and arrives from Pulumi as JSON text. */
+export const STRUCTURED_KEYS: readonly PlainKey[] = ["sshAllowlist", "sshPublicKeys", "sizes", "images"];
+
+/** Keys whose value arrives as text but means a boolean or a number. */
+export const BOOLEAN_KEYS: readonly PlainKey[] = ["requireHardwareKeys", "acmeStaging", "manageDns", "backups"];
+export const NUMBER_KEYS: readonly PlainKey[] = ["dataVolumeGb"];

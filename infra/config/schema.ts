@@ -1,0 +1,180 @@
+import { z } from "zod";
+import {
+  canonicalCidr,
+  hostBitsAreZero,
+  isInsideRfc1918,
+  overlaps,
+  parseCidrOrHost,
+  VPC_FORBIDDEN_OVERLAPS,
+} from "./network-ranges";
+import { parseSshPublicKey } from "./ssh-public-key";
+
+/** DigitalOcean region slugs that offer VPCs, droplets, volumes and reserved IPs. */
+export const REGIONS = [
+  "nyc1",
+  "nyc3",
+  "sfo2",
+  "sfo3",
+  "ams3",
+  "sgp1",
+  "lon1",
+  "fra1",
+  "tor1",
+  "blr1",
+  "syd1",
+  "atl1",
+] as const;
+
+/** The widest SSH source accepted: a /24 of IPv4 or a /48 of IPv6. */
+export const SSH_WIDEST_PREFIX = { ipv4: 24, ipv6: 48 } as const;
+
+const sizeSlug = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, "must be a DigitalOcean size slug such as 's-2vcpu-4gb'");
+
+const pinnedTag = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be an image tag")
+  .refine((tag) => tag !== "latest" && /\d/.test(tag), "must be a pinned version such as '2.10.24-alpine', never 'latest'");
+
+const cidrEntry = z.string().transform((text, ctx) => {
+  let cidr: ReturnType<typeof parseCidrOrHost>;
+  try {
+    cidr = parseCidrOrHost(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `'${text}' is not an IPv4/IPv6 address or CIDR` });
+    return z.NEVER;
+  }
+  const [addr, prefix] = cidr;
+  const widest = addr.kind() === "ipv4" ? SSH_WIDEST_PREFIX.ipv4 : SSH_WIDEST_PREFIX.ipv6;
+  if (prefix < widest) {
+    ctx.addIssue({
+      code: "custom",
+      message: `'${text}' is wider than /${widest}; list hosts or small networks (${addr.kind()} /${widest} or narrower)`,
+    });
+    return z.NEVER;
+  }
+  if (!hostBitsAreZero(cidr)) {
+    ctx.addIssue({ code: "custom", message: `'${text}' has host bits set; did you mean '${canonicalCidr(cidr)}'?` });
+    return z.NEVER;
+  }
+  return canonicalCidr(cidr);
+});
+
+const vpcCidr = z.string().superRefine((text, ctx) => {
+  let cidr: ReturnType<typeof parseCidrOrHost>;
+  try {
+    cidr = parseCidrOrHost(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `'${text}' is not a CIDR` });
+    return;
+  }
+  if (!text.includes("/") || cidr[1] < 16 || cidr[1] > 24) {
+    ctx.addIssue({ code: "custom", message: `'${text}' must have a prefix from /16 to /24` });
+  } else if (!isInsideRfc1918(cidr)) {
+    ctx.addIssue({ code: "custom", message: `'${text}' is not inside RFC 1918 (10/8, 172.16/12, 192.168/16)` });
+  } else if (!hostBitsAreZero(cidr)) {
+    ctx.addIssue({ code: "custom", message: `'${text}' has host bits set; use '${canonicalCidr(cidr)}'` });
+  } else {
+    const clash = VPC_FORBIDDEN_OVERLAPS.find((range) => overlaps(cidr, parseCidrOrHost(range)));
+    if (clash) ctx.addIssue({ code: "custom", message: `'${text}' overlaps reserved range ${clash}` });
+  }
+});
+
+const sshKeyEntry = z.string().superRefine((line, ctx) => {
+  try {
+    parseSshPublicKey(line);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `not a valid OpenSSH public key: ${(err as Error).message}` });
+  }
+});
+
+/** A secret: non-empty after trimming. Its value never appears in a message. */
+const requiredSecret = z.string().refine((v) => v.trim().length > 0, "is empty");
+const optionalSecret = z.string().optional();
+
+export const ImagesSchema = z
+  .object({
+    traefik: pinnedTag.default("v3.3.5"),
+    nats: pinnedTag.default("2.10.26-alpine"),
+    postgres: pinnedTag.default("16.8-alpine"),
+    redis: pinnedTag.default("7.4.2-alpine"),
+    nginx: pinnedTag.default("1.27.4-alpine"),
+  })
+  .strict();
+
+export const TitanConfigSchema = z
+  .object({
+    region: z.enum(REGIONS),
+    topology: z.enum(["split", "single"]),
+    vpcCidr,
+    sshAllowlist: z.array(cidrEntry).min(1, "must list at least one operator address"),
+    sshPublicKeys: z.array(sshKeyEntry).min(1, "must list at least one OpenSSH public key"),
+    requireHardwareKeys: z.boolean().default(false),
+    domain: z
+      .string()
+      .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name"),
+    acmeEmail: z.email("must be an e-mail address for Let's Encrypt notices"),
+    acmeStaging: z.boolean().default(false),
+    manageDns: z.boolean().default(false),
+    sizes: z
+      .object({ edge: sizeSlug.optional(), trading: sizeSlug.optional(), single: sizeSlug.optional() })
+      .strict(),
+    dataVolumeGb: z.number().int("must be a whole number").min(10).max(16384),
+    release: z
+      .string()
+      .regex(/^[0-9a-f]{7,40}$/, "must be the Titan release tag: the commit SHA the images were built from"),
+    images: ImagesSchema.default(ImagesSchema.parse({})),
+    rotationEpoch: z.string().regex(/^\d{4}-Q[1-4]$/, "must look like '2026-Q4'"),
+    backups: z.boolean(),
+    deployUser: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,30}$/, "must be a Linux user name")
+      .refine((u) => u !== "root", "must not be root")
+      .default("titan"),
+    bybitApiKey: requiredSecret,
+    bybitSecretKey: requiredSecret,
+    masterPassword: requiredSecret.refine((v) => v.length >= 16, "is shorter than 16 characters"),
+    binanceApiKey: optionalSecret,
+    binanceSecretKey: optionalSecret,
+    geminiApiKey: optionalSecret,
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const roles = cfg.topology === "split" ? (["edge", "trading"] as const) : (["single"] as const);
+    for (const role of roles) {
+      if (!cfg.sizes[role]) {
+        ctx.addIssue({ code: "custom", path: ["sizes"], message: `has no size for role '${role}'` });
+      }
+    }
+    if (cfg.requireHardwareKeys) {
+      cfg.sshPublicKeys.forEach((line, i) => {
+        const parsed = safeParseKey(line);
+        if (parsed && !parsed.hardwareBacked) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["sshPublicKeys", i],
+            message: `is a '${parsed.type}' key but requireHardwareKeys is true (only sk-… keys)`,
+          });
+        }
+      });
+    }
+    if (Boolean(cfg.binanceApiKey?.trim()) !== Boolean(cfg.binanceSecretKey?.trim())) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["binanceSecretKey"],
+        message: "binanceApiKey and binanceSecretKey must be set together",
+      });
+    }
+  });
+
+function safeParseKey(line: string) {
+  try {
+    return parseSshPublicKey(line);
+  } catch {
+    return undefined;
+  }
+}
+
+export type TitanConfig = z.infer<typeof TitanConfigSchema>;
+export type Role = "edge" | "trading" | "single";

@@ -1,0 +1,130 @@
+import * as digitalocean from "@pulumi/digitalocean";
+import * as pulumi from "@pulumi/pulumi";
+import { buildCloudInit } from "../infra/builders/cloud-init";
+import { buildFirewallRules } from "../infra/builders/firewall-rules";
+import { envTag, roleTag, rolesOf } from "../infra/builders/role-tags";
+import type { Role, TitanConfig } from "../infra/config/schema";
+import { RoleFirewall } from "../infra/components/firewall";
+import { TitanHost } from "../infra/components/host";
+import { TitanNetwork } from "../infra/components/network";
+
+/** Stack outputs. Addresses and commands only: no secret is ever an output. */
+export interface TitanOutputs {
+  edgeAddress: pulumi.Output<string>;
+  tradingPrivateAddress: pulumi.Output<string>;
+  tradingEgressIp: pulumi.Output<string>;
+  sshCommands: pulumi.Output<{ edge: string; trading: string }>;
+  consoleUrl: string;
+  projectId: pulumi.Output<string>;
+}
+
+/** Roles whose droplet holds state (data volume, the exchanges' whitelisted egress IP). */
+const STATEFUL_ROLES: readonly Role[] = ["trading", "single"];
+/** The role that answers the internet and carries the reserved IP. */
+const publicRole = (cfg: TitanConfig): Role => (cfg.topology === "split" ? "edge" : "single");
+/** The role that trades (holds the exchange keys and the data volume). */
+const tradingRole = (cfg: TitanConfig): Role => (cfg.topology === "split" ? "trading" : "single");
+
+function sizeFor(cfg: TitanConfig, role: Role): string {
+  const size = cfg.sizes[role];
+  if (!size) throw new Error(`titan:sizes has no size for role '${role}'`); // the schema refuses this first
+  return size;
+}
+
+/** Composes a whole Titan stack from validated config. */
+export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs {
+  const roles = rolesOf(cfg.topology);
+  const network = new TitanNetwork("network", {
+    stack,
+    region: cfg.region,
+    vpcCidr: cfg.vpcCidr,
+    roles,
+    sshPublicKeys: cfg.sshPublicKeys,
+  });
+
+  const hosts = {} as Partial<Record<Role, TitanHost>>;
+  for (const role of roles) {
+    const stateful = STATEFUL_ROLES.includes(role);
+    const volumeGb = role === tradingRole(cfg) ? cfg.dataVolumeGb : undefined;
+    const volumeName = volumeGb === undefined ? undefined : `titan-${stack}-data`;
+    hosts[role] = new TitanHost(role, {
+      role,
+      stack,
+      region: cfg.region,
+      size: sizeFor(cfg, role),
+      vpcId: network.vpc.id,
+      sshKeyFingerprints: network.sshKeys.map((k) => k.fingerprint),
+      tags: [network.tagFor(role).name, network.envTag.name],
+      userData: buildCloudInit({
+        role,
+        deployUser: cfg.deployUser,
+        sshPublicKeys: cfg.sshPublicKeys,
+        fail2ban: role !== "trading",
+        ...(volumeName ? { dataVolume: { deviceName: volumeName } } : {}),
+      }),
+      backups: cfg.backups,
+      stateful,
+      ...(volumeGb === undefined ? {} : { dataVolumeGb: volumeGb }),
+    });
+    new RoleFirewall(`${role}`, {
+      stack,
+      role,
+      targetTag: network.tagFor(role),
+      referencedTags: Object.values(network.roleTags),
+      rules: buildFirewallRules(role, cfg.sshAllowlist),
+    });
+  }
+
+  const front = requireHost(hosts, publicRole(cfg));
+  const trading = requireHost(hosts, tradingRole(cfg));
+  const reservedIp = new digitalocean.ReservedIp("edge-ip", {
+    region: cfg.region,
+    dropletId: front.droplet.id.apply(Number),
+  });
+  if (cfg.manageDns) {
+    const { zone, name } = splitDomain(cfg.domain);
+    new digitalocean.DnsRecord("console-dns", { domain: zone, type: "A", name, value: reservedIp.ipAddress, ttl: 300 });
+  }
+
+  const projectResources: pulumi.Input<string>[] = [
+    ...Object.values(hosts).flatMap((h) => [h.droplet.dropletUrn, ...(h.volume ? [h.volume.volumeUrn] : [])]),
+    reservedIp.reservedIpUrn,
+  ];
+  const project = new digitalocean.Project("project", {
+    name: `titan-${stack}`,
+    description: `Titan trading system, stack ${stack} (${cfg.topology}); tagged ${envTag(stack)}`,
+    purpose: "Trading system",
+    environment: stack === "prod" ? "Production" : "Staging",
+    resources: projectResources,
+  });
+
+  const user = cfg.deployUser;
+  const edgeAddress = reservedIp.ipAddress;
+  const tradingPrivateAddress = trading.droplet.ipv4AddressPrivate;
+  return {
+    edgeAddress,
+    tradingPrivateAddress,
+    tradingEgressIp: trading.droplet.ipv4Address,
+    sshCommands: pulumi.all([edgeAddress, tradingPrivateAddress]).apply(([edge, priv]) => ({
+      edge: `ssh ${user}@${edge}`,
+      trading:
+        cfg.topology === "split" ? `ssh -J ${user}@${edge} ${user}@${priv}` : `ssh ${user}@${edge}`,
+    })),
+    consoleUrl: `https://${cfg.domain}`,
+    projectId: project.id,
+  };
+}
+
+function requireHost(hosts: Partial<Record<Role, TitanHost>>, role: Role): TitanHost {
+  const host = hosts[role];
+  if (!host) throw new Error(`no ${role} host in this topology`);
+  return host;
+}
+
+/** "helm.example.com" → zone "example.com", record "helm"; an apex domain gets "@". */
+export function splitDomain(domain: string): { zone: string; name: string } {
+  const labels = domain.split(".");
+  if (labels.length <= 2) return { zone: domain, name: "@" };
+  return { zone: labels.slice(1).join("."), name: labels[0] ?? "@" };
+}
+
