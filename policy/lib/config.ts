@@ -1,0 +1,25 @@
+// Policies read their config through here so that a missing key falls back to the schema default
+// even when the engine (or a test) sends no config at all.
+
+export function withDefaults<T extends object>(defaults: T, provided: unknown): T {
+  if (typeof provided !== "object" || provided === null) return defaults;
+  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(provided)) {
+    if (key in defaults && value !== undefined && value !== null) merged[key] = value;
+  }
+  return merged as T;
+}
+
+export const stringList = (description: string, defaults: readonly string[]) => ({
+  type: "array" as const,
+  items: { type: "string" as const },
+  default: [...defaults],
+  description,
+});
+
+export const numberList = (description: string, defaults: readonly number[]) => ({
+  type: "array" as const,
+  items: { type: "integer" as const },
+  default: [...defaults],
+  description,
+});

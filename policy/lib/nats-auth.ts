@@ -1,0 +1,129 @@
+import { isNatsMap, type NatsMap, type NatsValue, UnresolvedVariable } from "./nats-conf";
+import type { PublishRights } from "./nats-subjects";
+
+export interface NatsUser {
+  readonly name: string;
+  readonly password: NatsValue | undefined;
+  readonly permissions: NatsValue | undefined;
+}
+
+const EVERYTHING: PublishRights = { allow: [">"], deny: [] };
+
+function text(value: NatsValue | undefined): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
+  return undefined;
+}
+
+function usersOf(block: NatsMap): NatsUser[] {
+  const defaults = block.default_permissions;
+  const users: NatsUser[] = [];
+  const list = block.users;
+  for (const entry of Array.isArray(list) ? list : []) {
+    if (!isNatsMap(entry)) continue;
+    users.push({
+      name: text(entry.user ?? entry.username ?? entry.nkey) ?? "<unnamed>",
+      password: entry.password ?? entry.pass,
+      permissions: entry.permissions ?? defaults,
+    });
+  }
+  const single = block.user ?? block.username;
+  if (single !== undefined) {
+    users.push({
+      name: text(single) ?? "<unnamed>",
+      password: block.password ?? block.pass,
+      permissions: undefined,
+    });
+  }
+  return users;
+}
+
+/** Every user the server will authenticate: top-level authorization and every account. */
+export function natsUsers(root: NatsMap): NatsUser[] {
+  const users: NatsUser[] = [];
+  if (isNatsMap(root.authorization)) users.push(...usersOf(root.authorization));
+  if (isNatsMap(root.accounts)) {
+    for (const account of Object.values(root.accounts)) {
+      if (isNatsMap(account)) users.push(...usersOf(account));
+    }
+  }
+  return users;
+}
+
+/** Subject lists; anything unreadable (an unresolved $variable, a number) means everything. */
+function subjectList(
+  value: NatsValue | undefined,
+  fallback: readonly string[],
+): readonly string[] | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+  return undefined;
+}
+
+/** What a user may publish. Missing permissions, or a missing publish section, allow everything. */
+export function publishRights(permissions: NatsValue | undefined): PublishRights {
+  if (permissions === undefined) return EVERYTHING;
+  if (!isNatsMap(permissions)) return EVERYTHING;
+  const publish = permissions.publish ?? permissions.pub;
+  if (publish === undefined || publish instanceof UnresolvedVariable) return EVERYTHING;
+  if (isNatsMap(publish)) {
+    const allow = subjectList(publish.allow, [">"]);
+    const deny = subjectList(publish.deny, []);
+    // An unreadable deny list protects nothing.
+    return { allow: allow ?? [">"], deny: deny ?? [] };
+  }
+  return { allow: subjectList(publish, [">"]) ?? [">"], deny: [] };
+}
+
+const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
+
+/** Why a password is not an acceptable bcrypt hash, or undefined when it is. */
+export function bcryptProblem(password: NatsValue | undefined, minCost: number): string | undefined {
+  if (password === undefined) return "has no password";
+  if (typeof password !== "string") return "has a password that is not a literal string";
+  const match = BCRYPT.exec(password);
+  if (!match) return "has a password that is not a bcrypt hash";
+  const cost = Number(match[1]);
+  return cost < minCost ? `has a bcrypt cost of ${cost} (minimum ${minCost})` : undefined;
+}
+
+export interface MonitorEndpoint {
+  readonly key: string;
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+}
+
+function splitHostPort(value: string): { host: string | undefined; port: number | undefined } {
+  const bracketed = /^\[([^\]]*)\]:(\d+)$/.exec(value);
+  if (bracketed) return { host: bracketed[1], port: Number(bracketed[2]) };
+  const colon = value.lastIndexOf(":");
+  if (colon < 0)
+    return /^\d+$/.test(value) ? { host: undefined, port: Number(value) } : { host: value, port: undefined };
+  const host = value.slice(0, colon);
+  // A bare IPv6 address without brackets has several colons and no port.
+  if (host.includes(":")) return { host: value, port: undefined };
+  return { host, port: Number(value.slice(colon + 1)) };
+}
+
+/** Monitoring endpoints the config enables (http, https, http_port, https_port, monitor_port). */
+export function monitorEndpoints(root: NatsMap): MonitorEndpoint[] {
+  const fallbackHost = text(root.http_host) ?? text(root.host) ?? text(root.net);
+  const endpoints: MonitorEndpoint[] = [];
+  for (const key of ["http", "https"]) {
+    const value = root[key];
+    if (value === undefined) continue;
+    const { host, port } = splitHostPort(text(value) ?? "");
+    endpoints.push({ key, host: host ?? fallbackHost, port });
+  }
+  for (const key of ["http_port", "https_port", "monitor_port"]) {
+    const value = root[key];
+    if (value === undefined) continue;
+    endpoints.push({
+      key,
+      host: fallbackHost,
+      port: typeof value === "number" ? value : Number(text(value)),
+    });
+  }
+  return endpoints;
+}

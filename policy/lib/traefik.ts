@@ -1,0 +1,52 @@
+import { parse as parseYaml } from "yaml";
+import { isRecord, type PropertyBag } from "./props";
+
+export type ParsedDocument = { ok: true; doc: PropertyBag } | { ok: false; error: string };
+
+export function parseYamlDocument(content: string): ParsedDocument {
+  try {
+    const doc: unknown = parseYaml(content);
+    return { ok: true, doc: isRecord(doc) ? doc : {} };
+  } catch (error) {
+    return {
+      ok: false,
+      error: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error),
+    };
+  }
+}
+
+/** Walks a.b.c through nested maps (Traefik keys are case-insensitive, so match loosely). */
+export function dig(doc: unknown, ...keys: string[]): unknown {
+  let current: unknown = doc;
+  for (const key of keys) {
+    if (!isRecord(current)) return undefined;
+    const match = Object.keys(current).find((k) => k.toLowerCase() === key.toLowerCase());
+    current = match === undefined ? undefined : current[match];
+  }
+  return current;
+}
+
+export function entries(value: unknown): [string, unknown][] {
+  return isRecord(value) ? Object.entries(value) : [];
+}
+
+/** Port of an entry point address such as ":80", "0.0.0.0:80/tcp" or "[::]:80". */
+export function addressPort(address: string): number | undefined {
+  const match = /:(\d+)(?:\/(?:tcp|udp))?$/i.exec(address.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Port a backend URL or host:port address points at (scheme default when the URL has none). */
+export function backendPort(target: string): number | undefined {
+  const text = target.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    try {
+      const url = new URL(text);
+      if (url.port) return Number(url.port);
+      return url.protocol === "https:" ? 443 : url.protocol === "http:" ? 80 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return addressPort(text);
+}

@@ -1,0 +1,38 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { withDefaults } from "../lib/config";
+import { DROPLET_TYPE, resourceLabel } from "../lib/firewall";
+import { asText, asTextArray } from "../lib/props";
+
+interface Config {
+  requireBackups: boolean;
+}
+
+export const dropletBaseline: ResourceValidationPolicy = {
+  name: "droplet-baseline",
+  description:
+    "Every droplet sits in a VPC, is reached with SSH keys (never a root password), runs the monitoring agent, and has backups enabled where the stack requires them.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      requireBackups: {
+        type: "boolean",
+        default: false,
+        description: "Require droplet backups (true in prod).",
+      },
+    },
+  },
+  validateResource: (args, reportViolation) => {
+    if (args.type !== DROPLET_TYPE) return;
+    const config = withDefaults<Config>({ requireBackups: false }, args.getConfig());
+    const problems: string[] = [];
+    if (!asText(args.props.vpcUuid)) problems.push("no vpcUuid (set it to the stack's VPC)");
+    if (asTextArray(args.props.sshKeys).length === 0)
+      problems.push("no sshKeys (add the operators' key fingerprints)");
+    if (args.props.monitoring !== true) problems.push("monitoring is not true (set monitoring: true)");
+    if (config.requireBackups && args.props.backups !== true)
+      problems.push("backups is not true (set backups: true)");
+    for (const problem of problems) {
+      reportViolation(`Droplet ${resourceLabel(args.name, args.urn)}: ${problem}.`);
+    }
+  },
+};

@@ -1,0 +1,37 @@
+import type { Policies } from "@pulumi/policy";
+import { containerHardening } from "./container-hardening";
+import { containerMemoryLimit } from "./container-memory-limit";
+import { dropletBaseline } from "./droplet-baseline";
+import { egressPortScoped } from "./egress-port-scoped";
+import { imagesPinnedByDigest } from "./images-pinned-by-digest";
+import { natsConfigSafe } from "./nats-config-safe";
+import { noPublicProtectedPorts } from "./no-public-protected-ports";
+import { publicIngressEdgeOnly } from "./public-ingress-edge-only";
+import { secretScope } from "./secret-scope";
+import { secretsRotationEpoch } from "./secrets-rotation-epoch";
+import { spacesBucketSafe } from "./spaces-bucket-safe";
+import { sshAllowlistOnly } from "./ssh-allowlist-only";
+import { stackFirewallCoverage } from "./stack-firewall-coverage";
+import { statefulResourcesProtected } from "./stateful-resources-protected";
+import { traefikConfigSafe } from "./traefik-config-safe";
+import { userDataNoSecrets } from "./user-data-no-secrets";
+
+/** Every policy of the pack, as data; policy/index.ts is the only place they are served. */
+export const policies: Policies = [
+  noPublicProtectedPorts,
+  sshAllowlistOnly,
+  publicIngressEdgeOnly,
+  egressPortScoped,
+  dropletBaseline,
+  statefulResourcesProtected,
+  stackFirewallCoverage,
+  containerHardening,
+  containerMemoryLimit,
+  imagesPinnedByDigest,
+  secretScope,
+  userDataNoSecrets,
+  natsConfigSafe,
+  traefikConfigSafe,
+  spacesBucketSafe,
+  secretsRotationEpoch,
+];
