@@ -5,7 +5,7 @@ function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
   return ipaddr.process(address.trim());
 }
 
-export function isValidCidr(cidr: string): boolean {
+function isValidCidr(cidr: string): boolean {
   return ipaddr.isValidCIDR(cidr.trim());
 }
 
@@ -20,8 +20,4 @@ export function matchingCidrs(address: string, allowlist: readonly string[]): st
     if (candidate.kind() !== network.kind()) return false;
     return candidate.match(network, bits);
   });
-}
-
-export function isValidAddress(address: string): boolean {
-  return ipaddr.isValid(address.trim());
 }

@@ -39,13 +39,13 @@ export interface PreflightOptions {
 const pass = (name: string, detail: string): CheckResult => ({ name, ok: true, detail });
 const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: false, detail, fix });
 
-/** A failed CLI check that still found a (too old) CLI: later checks can go on using it. */
-const cliIsMissing = (result: CheckResult): boolean => !result.ok && result.detail === PULUMI_MISSING;
 const PULUMI_MISSING = "`pulumi` is not on PATH";
+/** Only a missing CLI stops the checks that call it; a too-old one still answers them. */
+const cliIsMissing = (result: CheckResult): boolean => !result.ok && result.detail === PULUMI_MISSING;
 
 const stackArgs = (stack: string | undefined): string[] => (stack === undefined ? [] : ["--stack", stack]);
 
-export async function checkPulumiCli(run: CommandRunner, minimum: string): Promise<CheckResult> {
+async function checkPulumiCli(run: CommandRunner, minimum: string): Promise<CheckResult> {
   const name = "pulumi CLI";
   const result = await run("pulumi", ["version"]);
   if (result.notFound === true || result.code !== 0) {
@@ -66,7 +66,7 @@ export async function checkPulumiCli(run: CommandRunner, minimum: string): Promi
   return pass(name, `${version} (>= ${minimum})`);
 }
 
-export async function checkLoggedIn(run: CommandRunner): Promise<CheckResult> {
+async function checkLoggedIn(run: CommandRunner): Promise<CheckResult> {
   const name = "pulumi login";
   const result = await run("pulumi", ["whoami"]);
   if (result.code !== 0) {
@@ -75,10 +75,7 @@ export async function checkLoggedIn(run: CommandRunner): Promise<CheckResult> {
   return pass(name, `logged in as ${result.stdout.trim()}`);
 }
 
-export async function checkStackSelected(
-  run: CommandRunner,
-  stack: string | undefined,
-): Promise<CheckResult> {
+async function checkStackSelected(run: CommandRunner, stack: string | undefined): Promise<CheckResult> {
   const name = "stack selected";
   const result = await run("pulumi", ["stack", ...stackArgs(stack), "--show-name"]);
   const selected = result.stdout.trim();
@@ -89,10 +86,7 @@ export async function checkStackSelected(
 }
 
 /** Loads the stack's config without secret values; undefined when pulumi cannot give it. */
-export async function loadConfig(
-  run: CommandRunner,
-  stack: string | undefined,
-): Promise<PulumiConfig | undefined> {
+async function loadConfig(run: CommandRunner, stack: string | undefined): Promise<PulumiConfig | undefined> {
   const result = await run("pulumi", ["config", ...stackArgs(stack), "--show-secrets=false", "--json"]);
   if (result.code !== 0) return undefined;
   try {
@@ -102,7 +96,7 @@ export async function loadConfig(
   }
 }
 
-export function checkSecrets(config: PulumiConfig): CheckResult {
+function checkSecrets(config: PulumiConfig): CheckResult {
   const name = "secrets set as secrets";
   const missing = REQUIRED_SECRET_KEYS.filter((key) => config[key] === undefined);
   const keys = [...REQUIRED_SECRET_KEYS, ...OPTIONAL_SECRET_KEYS];
@@ -122,7 +116,7 @@ export function checkSecrets(config: PulumiConfig): CheckResult {
   return pass(name, `${REQUIRED_SECRET_KEYS.length} required secrets present and encrypted`);
 }
 
-export async function checkOperatorAddress(
+async function checkOperatorAddress(
   config: PulumiConfig,
   env: PreflightEnvironment,
   ip: string | undefined,
@@ -167,7 +161,7 @@ export async function checkOperatorAddress(
 
 const HARDWARE_KEY_TYPES = /\((ED25519-SK|ECDSA-SK)\)\s*$/;
 
-export async function checkSshAgent(run: CommandRunner, requireHardwareKeys: boolean): Promise<CheckResult> {
+async function checkSshAgent(run: CommandRunner, requireHardwareKeys: boolean): Promise<CheckResult> {
   const name = "ssh-agent holds a key";
   const result = await run("ssh-add", ["-l"]);
   if (result.notFound === true) return fail(name, "ssh-add is not installed", "install OpenSSH client tools");
@@ -191,10 +185,7 @@ export async function checkSshAgent(run: CommandRunner, requireHardwareKeys: boo
   return pass(name, `${keys.length} key(s) loaded`);
 }
 
-export function checkPolicyPack(
-  fileExists: (path: string) => boolean,
-  paths: readonly string[],
-): CheckResult {
+function checkPolicyPack(fileExists: (path: string) => boolean, paths: readonly string[]): CheckResult {
   const name = "policy pack installed";
   const found = paths.find((path) => fileExists(path));
   if (found === undefined) {

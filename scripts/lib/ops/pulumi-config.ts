@@ -7,7 +7,7 @@ const configEntrySchema = z.object({
   secret: z.boolean().default(false),
 });
 
-export const pulumiConfigSchema = z.record(z.string(), configEntrySchema);
+const pulumiConfigSchema = z.record(z.string(), configEntrySchema);
 export type PulumiConfig = z.infer<typeof pulumiConfigSchema>;
 
 /** Secrets `pulumi up` cannot run without (issue: fail closed on a missing required secret). */
@@ -30,7 +30,7 @@ export function parsePulumiConfig(json: string): PulumiConfig {
 }
 
 /** A structured value (array/object) from objectValue, or from the JSON text in value. */
-export function structuredValue(config: PulumiConfig, key: string): unknown {
+function structuredValue(config: PulumiConfig, key: string): unknown {
   const entry = config[key];
   if (entry === undefined) return undefined;
   if (entry.objectValue !== undefined) return entry.objectValue;

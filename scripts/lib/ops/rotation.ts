@@ -19,7 +19,7 @@ export function compareEpochs(a: string, b: string): number {
 }
 
 /** Secrets the program generates from the epoch: a new epoch makes `pulumi up` generate new values. */
-export const RENEWED_BY_EPOCH = [
+const RENEWED_BY_EPOCH = [
   "HMAC_SECRET (brain, execution)",
   "JWT_SECRET (brain, console-api)",
   "SAFETY_SECRET (brain)",
@@ -28,7 +28,7 @@ export const RENEWED_BY_EPOCH = [
   "REDIS_PASSWORD (redis, brain, execution)",
 ] as const;
 
-export const OPERATOR_SET_REMINDER = [
+const OPERATOR_SET_REMINDER = [
   "TITAN_MASTER_PASSWORD is operator-set and is NOT renewed by the epoch (quarterly rotation per the security policy):",
   "  pulumi config set --secret titan:masterPassword   # then enter the new value",
   "Exchange keys (BYBIT_*, BINANCE_*) rotate on compromise: pulumi config set --secret titan:bybitApiKey …",
