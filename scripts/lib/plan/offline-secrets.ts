@@ -43,7 +43,9 @@ export function prepareOfflineSecrets(files: StackFiles): OfflineSecrets {
   Object.assign(values, fakes);
   // A secret the stack file holds in plain text stays plain: the program must refuse it.
   const plainSecrets = new Set(
-    Object.keys(files.values).filter((k) => files.declaredSecretKeys.includes(k) && (files.values[k] ?? "") !== ""),
+    Object.keys(files.values).filter(
+      (k) => files.declaredSecretKeys.includes(k) && (files.values[k] ?? "") !== "",
+    ),
   );
   return {
     values,

@@ -21,7 +21,9 @@ export function renderResourceTree(resources: RegisteredResource[]): string[] {
         r.options.retainOnDelete ? "retainOnDelete" : "",
         r.options.ignoreChanges.length ? `ignoreChanges=${r.options.ignoreChanges.join(",")}` : "",
       ].filter(Boolean);
-      lines.push(`${"  ".repeat(depth)}${r.custom ? "+" : "□"} ${r.type}  ${r.name}${flags.length ? `  [${flags.join(" ")}]` : ""}`);
+      lines.push(
+        `${"  ".repeat(depth)}${r.custom ? "+" : "□"} ${r.type}  ${r.name}${flags.length ? `  [${flags.join(" ")}]` : ""}`,
+      );
       walk(r.urn, depth + 1);
     }
   };

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../../infra/config/errors";
-import { runProgramOffline, type RegisteredResource } from "../offline/run-program";
+import { type RegisteredResource, runProgramOffline } from "../offline/run-program";
 import { readStackFiles, StackFileError } from "../stack-files";
 import { prepareOfflineSecrets } from "./offline-secrets";
 import { redactSecrets } from "./redact";

@@ -1,0 +1,99 @@
+/**
+ * `npm run plan -- [--stack NAME] [--json] [--markdown FILE] [--artifacts DIR] [--strict]`
+ *
+ * The offline preview: runs the program under Pulumi's mocks with the stack's config, sends every
+ * resource to the policy pack over the analyzer protocol (as `pulumi preview --policy-pack`
+ * does), and reports resources, reachability, secret scope, policy results and cost.
+ * Exit 0: no mandatory violation; 1: a mandatory policy failed; 2: bad config or usage.
+ */
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command, CommanderError } from "commander";
+import { writeArtifacts } from "./lib/plan/artifacts";
+import { estimateMonthlyCost } from "./lib/plan/cost";
+import { judgeWithPolicyPack } from "./lib/plan/policy-verdict";
+import { computeReachability } from "./lib/plan/reachability";
+import { renderMarkdown } from "./lib/plan/render-markdown";
+import { renderText } from "./lib/plan/render-text";
+import type { PlanReport } from "./lib/plan/report";
+import { toJson } from "./lib/plan/report";
+import { PlanUsageError, planResources } from "./lib/plan/run-plan";
+import { computeSecretScope } from "./lib/plan/secret-scope";
+
+interface PlanFlags {
+  stack: string;
+  json: boolean;
+  markdown?: string;
+  artifacts?: string;
+  strict: boolean;
+  dir: string;
+}
+
+function parseFlags(argv: string[]): PlanFlags {
+  const program = new Command("plan")
+    .description("Offline preview of a Titan stack with the policy verdict.")
+    .option("--stack <name>", "stack to preview (reads Pulumi.<name>.yaml)", "prod")
+    .option("--json", "print one JSON document instead of text", false)
+    .option("--markdown <file>", "also write a Markdown report (PR comment, step summary)")
+    .option("--artifacts <dir>", "write every file that lands on a droplet, and the fake secrets used")
+    .option("--strict", "fail, as pulumi up would, when a required secret is not set", false)
+    .option("--dir <dir>", "project directory", process.cwd())
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.parse(argv, { from: "user" });
+  return program.opts<PlanFlags>();
+}
+
+async function main(argv: string[]): Promise<number> {
+  let flags: PlanFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(flags.stack)) {
+    process.stderr.write(`--stack: '${flags.stack}' is not a stack name\n`);
+    return 2;
+  }
+  const dir = resolve(flags.dir);
+  let planned: Awaited<ReturnType<typeof planResources>>;
+  try {
+    planned = await planResources({ dir, stack: flags.stack, strict: flags.strict });
+  } catch (err) {
+    if (err instanceof PlanUsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const policy = await judgeWithPolicyPack(dir, flags.stack, planned.project, planned.resources);
+  const report: PlanReport = {
+    stack: planned.stack,
+    project: planned.project,
+    fakedSecrets: planned.fakedSecrets,
+    resources: planned.resources,
+    outputs: planned.outputs,
+    reachability: computeReachability(planned.resources),
+    secretScope: computeSecretScope(planned.resources),
+    policy,
+    cost: estimateMonthlyCost(planned.resources),
+  };
+  process.stdout.write(flags.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : `${renderText(report)}\n`);
+  if (flags.markdown) writeFileSync(flags.markdown, renderMarkdown(report), { flag: "a" });
+  if (flags.artifacts) {
+    const written = writeArtifacts(resolve(flags.artifacts), planned.resources, planned.fakes);
+    process.stderr.write(`wrote ${written.length} artifact files to ${flags.artifacts}\n`);
+  }
+  return policy.mandatory === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);
