@@ -138,6 +138,29 @@ describe("buildCloudInit", () => {
     }
   });
 
+  it("uses only top-level keys cloud-init knows (22.4's schema lets unknown keys pass)", () => {
+    const known = new Set([
+      "package_update",
+      "package_upgrade",
+      "packages",
+      "groups",
+      "users",
+      "disable_root",
+      "ssh_pwauth",
+      "ntp",
+      "write_files",
+      "mounts",
+      "runcmd",
+      "final_message",
+    ]);
+    for (const role of ROLES) {
+      const p = parse(
+        buildCloudInit(input({ role, dataVolume: role === "edge" ? undefined : { deviceName: "d" } })),
+      );
+      for (const key of Object.keys(p as object)) expect(known.has(key), key).toBe(true);
+    }
+  });
+
   it("is deterministic (a change of user data replaces the droplet)", () => {
     expect(buildCloudInit(input())).toBe(buildCloudInit(input()));
   });
