@@ -27,6 +27,7 @@ interface PlanFlags {
   artifacts?: string;
   strict: boolean;
   dir: string;
+  policyConfig?: string;
 }
 
 function parseFlags(argv: string[]): PlanFlags {
@@ -38,6 +39,7 @@ function parseFlags(argv: string[]): PlanFlags {
     .option("--artifacts <dir>", "write every file that lands on a droplet, and the fake secrets used")
     .option("--strict", "fail, as pulumi up would, when a required secret is not set", false)
     .option("--dir <dir>", "project directory", process.cwd())
+    .option("--policy-config <file>", "policy pack config (default policy/config.<stack>.json), as --policy-pack-config")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.parse(argv, { from: "user" });
@@ -67,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const policy = await judgeWithPolicyPack(dir, flags.stack, planned.project, planned.resources);
+  const policy = await judgeWithPolicyPack(dir, flags.stack, planned.project, planned.resources, flags.policyConfig);
   const report: PlanReport = {
     stack: planned.stack,
     project: planned.project,

@@ -67,9 +67,11 @@ export async function judgeWithPolicyPack(
   stack: string,
   project: string,
   resources: RegisteredResource[],
+  configFile?: string,
 ): Promise<PolicyVerdict> {
   const packDir = join(dir, "policy");
-  const configPath = join(packDir, `config.${stack}.json`);
+  const configPath = configFile ?? join(packDir, `config.${stack}.json`);
+  if (configFile && !existsSync(configFile)) throw new Error(`--policy-config: ${configFile} not found`);
   const config = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>) : undefined;
   const session = await startPolicyPack({ packDir, stack, project, dryRun: true, ...(config ? { config } : {}) });
   try {
@@ -84,7 +86,7 @@ export async function judgeWithPolicyPack(
     return {
       pack: info.name,
       version: info.version,
-      configFile: config ? `policy/config.${stack}.json` : null,
+      configFile: config ? configPath : null,
       policies: info.policies.length,
       violations,
       mandatory: violations.filter((v) => v.level === "mandatory").length,
