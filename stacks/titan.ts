@@ -2,11 +2,12 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import { buildCloudInit } from "../infra/builders/cloud-init";
 import { buildFirewallRules } from "../infra/builders/firewall-rules";
-import { envTag, roleTag, rolesOf } from "../infra/builders/role-tags";
-import type { Role, TitanConfig } from "../infra/config/schema";
+import { envTag, rolesOf } from "../infra/builders/role-tags";
 import { RoleFirewall } from "../infra/components/firewall";
 import { TitanHost } from "../infra/components/host";
 import { TitanNetwork } from "../infra/components/network";
+import { TitanWorkloads } from "../infra/components/workloads/titan-workloads";
+import type { Role, TitanConfig } from "../infra/config/schema";
 
 /** Stack outputs. Addresses and commands only: no secret is ever an output. */
 export interface TitanOutputs {
@@ -83,7 +84,13 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
   });
   if (cfg.manageDns) {
     const { zone, name } = splitDomain(cfg.domain);
-    new digitalocean.DnsRecord("console-dns", { domain: zone, type: "A", name, value: reservedIp.ipAddress, ttl: 300 });
+    new digitalocean.DnsRecord("console-dns", {
+      domain: zone,
+      type: "A",
+      name,
+      value: reservedIp.ipAddress,
+      ttl: 300,
+    });
   }
 
   const projectResources: pulumi.Input<string>[] = [
@@ -98,6 +105,33 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
     resources: projectResources,
   });
 
+  // Containers: the edge is reached on its reserved IP; trading (no public SSH) through the edge.
+  new TitanWorkloads("workloads", {
+    cfg,
+    stack,
+    tradingPrivateIp: trading.droplet.ipv4AddressPrivate,
+    hosts:
+      cfg.topology === "split"
+        ? [
+            { name: "edge", planes: ["edge"], dropletId: front.droplet.id, sshAddress: reservedIp.ipAddress },
+            {
+              name: "trading",
+              planes: ["trading"],
+              dropletId: trading.droplet.id,
+              sshAddress: trading.droplet.ipv4AddressPrivate,
+              jumpAddress: reservedIp.ipAddress,
+            },
+          ]
+        : [
+            {
+              name: "single",
+              planes: ["edge", "trading"],
+              dropletId: front.droplet.id,
+              sshAddress: reservedIp.ipAddress,
+            },
+          ],
+  });
+
   const user = cfg.deployUser;
   const edgeAddress = reservedIp.ipAddress;
   const tradingPrivateAddress = trading.droplet.ipv4AddressPrivate;
@@ -107,8 +141,7 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
     tradingEgressIp: trading.droplet.ipv4Address,
     sshCommands: pulumi.all([edgeAddress, tradingPrivateAddress]).apply(([edge, priv]) => ({
       edge: `ssh ${user}@${edge}`,
-      trading:
-        cfg.topology === "split" ? `ssh -J ${user}@${edge} ${user}@${priv}` : `ssh ${user}@${edge}`,
+      trading: cfg.topology === "split" ? `ssh -J ${user}@${edge} ${user}@${priv}` : `ssh ${user}@${edge}`,
     })),
     consoleUrl: `https://${cfg.domain}`,
     projectId: project.id,
@@ -127,4 +160,3 @@ export function splitDomain(domain: string): { zone: string; name: string } {
   if (labels.length <= 2) return { zone: domain, name: "@" };
   return { zone: labels.slice(1).join("."), name: labels[0] ?? "@" };
 }
-

@@ -3,8 +3,30 @@ import { RealisticState } from "./realistic-state";
 
 type State = Record<string, unknown>;
 
+/**
+ * Obviously fake PEM-shaped text, made at run time. The label always starts with FAKE, so it can
+ * neither be parsed as key material nor match a secret scanner's private-key pattern.
+ */
+function fakePem(label: string, seed: string): string {
+  const body = Buffer.from(`offline placeholder ${RealisticState.digest(seed)}`).toString("base64");
+  return `-----BEGIN FAKE ${label}-----\n${body}\n-----END FAKE ${label}-----\n`;
+}
+
+function fakeKeyPair(name: string): State {
+  return {
+    privateKeyPem: fakePem("OFFLINE EC KEY", `key:${name}`),
+    publicKeyPem: fakePem("PUBLIC KEY", `pub:${name}`),
+    publicKeyOpenssh: `ecdsa-sha2-nistp256 FAKE${RealisticState.digest(`ssh:${name}`, 32)} offline`,
+  };
+}
+
 /** Outputs a real provider would add to a resource of each type, on top of its inputs. */
-function providerOutputs(type: string, name: string, inputs: State, st: RealisticState): { id: string; extra: State } {
+function providerOutputs(
+  type: string,
+  name: string,
+  inputs: State,
+  st: RealisticState,
+): { id: string; extra: State } {
   switch (type) {
     case "digitalocean:index/droplet:Droplet": {
       const id = st.dropletId();
@@ -34,8 +56,14 @@ function providerOutputs(type: string, name: string, inputs: State, st: Realisti
     case "digitalocean:index/tag:Tag":
       return { id: String(inputs.name ?? name), extra: {} };
     case "digitalocean:index/sshKey:SshKey": {
-      const fp = RealisticState.digest(`ssh:${String(inputs.publicKey)}`, 32).match(/../g)?.join(":") ?? "";
-      return { id: String(Number.parseInt(RealisticState.digest(`sshid:${name}`, 7), 16)), extra: { fingerprint: fp } };
+      const fp =
+        RealisticState.digest(`ssh:${String(inputs.publicKey)}`, 32)
+          .match(/../g)
+          ?.join(":") ?? "";
+      return {
+        id: String(Number.parseInt(RealisticState.digest(`sshid:${name}`, 7), 16)),
+        extra: { fingerprint: fp },
+      };
     }
     case "digitalocean:index/project:Project":
       return { id: RealisticState.uuid(`project:${name}`), extra: {} };
@@ -44,9 +72,46 @@ function providerOutputs(type: string, name: string, inputs: State, st: Realisti
       const fake = `offline-fake-${RealisticState.digest(`pw:${name}`, 24)}`;
       return {
         id: "none",
-        extra: { result: fake, bcryptHash: `$2a$10$${RealisticState.digest(`bc:${name}`, 53).replace(/[^a-z0-9./]/g, "x")}` },
+        extra: {
+          result: fake,
+          bcryptHash: `$2a$10$${RealisticState.digest(`bc:${name}`, 53).replace(/[^a-z0-9./]/g, "x")}`,
+        },
       };
     }
+    case "docker:index/container:Container":
+    case "docker:index/network:Network": {
+      const id = RealisticState.digest(`${type}:${name}`);
+      return { id, extra: { name: inputs.name ?? name } };
+    }
+    case "docker:index/volume:Volume":
+      return {
+        id: String(inputs.name ?? name),
+        extra: { mountpoint: `/var/lib/docker/volumes/${String(inputs.name ?? name)}/_data` },
+      };
+    case "docker:index/remoteImage:RemoteImage": {
+      const ref = String(inputs.name ?? name);
+      const imageId = `sha256:${RealisticState.digest(`local-image:${ref}`)}`;
+      return { id: `${imageId}${ref}`, extra: { imageId, repoDigest: ref } };
+    }
+    case "command:local:Command":
+    case "command:remote:Command":
+      return {
+        id: `${name}-${RealisticState.digest(`cmd:${name}`, 8)}`,
+        extra: { stdout: "status: done", stderr: "" },
+      };
+    case "tls:index/privateKey:PrivateKey":
+      return { id: RealisticState.digest(`key-id:${name}`, 40), extra: fakeKeyPair(name) };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+    case "tls:index/locallySignedCert:LocallySignedCert":
+      return {
+        id: String(Number.parseInt(RealisticState.digest(`serial:${name}`, 12), 16)),
+        extra: { certPem: fakePem("CERTIFICATE", `cert:${name}`), readyForRenewal: false },
+      };
+    case "tls:index/certRequest:CertRequest":
+      return {
+        id: RealisticState.digest(`csr-id:${name}`, 40),
+        extra: { certRequestPem: fakePem("CERTIFICATE REQUEST", `csr:${name}`) },
+      };
     default:
       return { id: `${name}-id`, extra: {} };
   }
@@ -63,7 +128,10 @@ export function createOfflineMocks(vpcCidr: string): pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): State {
       if (args.token === "docker:index/getRegistryImage:getRegistryImage") {
         const name = String((args.inputs as State).name ?? "");
-        return { ...(args.inputs as State), sha256Digest: `sha256:${RealisticState.digest(`image:${name}`)}` };
+        return {
+          ...(args.inputs as State),
+          sha256Digest: `sha256:${RealisticState.digest(`image:${name}`)}`,
+        };
       }
       return args.inputs as State;
     },

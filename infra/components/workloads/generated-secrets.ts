@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { NATS_USERS, type NatsUser } from "../../builders/nats-permissions";
+import { GENERATED_LENGTH, GENERATED_SECRETS, type GeneratedSecret } from "../../workloads/secrets";
+
+export interface GeneratedSecretsArgs {
+  /** `titan:rotationEpoch`: every secret here is renewed when it changes (quarterly rotation). */
+  rotationEpoch: string;
+}
+
+/**
+ * The stack's generated secrets. Alphanumeric only: they travel in env values, URLs and config
+ * files, where punctuation would need escaping; 48 characters of [A-Za-z0-9] is ~285 bits.
+ */
+export class GeneratedSecrets extends pulumi.ComponentResource {
+  /** Plain values, each a Pulumi secret. */
+  readonly values: Readonly<Record<GeneratedSecret, pulumi.Output<string>>>;
+  readonly natsPasswords: Readonly<Record<NatsUser, pulumi.Output<string>>>;
+  /** bcrypt hashes for nats.conf; secret too (an offline brute force target). */
+  readonly natsHashes: Readonly<Record<NatsUser, pulumi.Output<string>>>;
+
+  constructor(name: string, args: GeneratedSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("titan:workloads:GeneratedSecrets", name, {}, opts);
+    const make = (id: string) =>
+      new random.RandomPassword(
+        `${name}-${id}`,
+        { length: GENERATED_LENGTH, special: false, keepers: { rotationEpoch: args.rotationEpoch } },
+        { parent: this },
+      );
+    const values = {} as Record<GeneratedSecret, pulumi.Output<string>>;
+    for (const id of GENERATED_SECRETS) values[id] = pulumi.secret(make(id).result);
+    const passwords = {} as Record<NatsUser, pulumi.Output<string>>;
+    const hashes = {} as Record<NatsUser, pulumi.Output<string>>;
+    for (const user of NATS_USERS) {
+      const pw = make(`nats-${user}`);
+      passwords[user] = pulumi.secret(pw.result);
+      hashes[user] = pulumi.secret(pw.bcryptHash);
+    }
+    this.values = values;
+    this.natsPasswords = passwords;
+    this.natsHashes = hashes;
+    this.registerOutputs({});
+  }
+}

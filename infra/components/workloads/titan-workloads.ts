@@ -1,0 +1,147 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { TitanConfig } from "../../config/schema";
+import { digestReference, taggedReference } from "../../workloads/images";
+import { plainEnvFor } from "../../workloads/plain-env";
+import { NATS_USER_OF, OPERATOR_SECRETS, type SecretSource, secretEnvFor } from "../../workloads/secrets";
+import { type ContainerName, networksOn, type Plane, servicesFor } from "../../workloads/services";
+import { uploadsFor } from "./config-uploads";
+import { DockerHost } from "./docker-host";
+import { GeneratedSecrets } from "./generated-secrets";
+import { createServiceContainer } from "./service-container";
+import { StackCa } from "./stack-ca";
+
+/** A droplet that runs containers, with how Pulumi reaches it over SSH. */
+export interface WorkloadHost {
+  /** Resource name prefix: the droplet role (edge, trading, single). */
+  name: string;
+  /** The planes it serves: one each in split, both on the single droplet. */
+  planes: readonly Plane[];
+  dropletId: pulumi.Input<string>;
+  sshAddress: pulumi.Output<string>;
+  /** The bastion (the edge's reserved IP) for a host without public SSH. */
+  jumpAddress?: pulumi.Output<string>;
+}
+
+export interface TitanWorkloadsArgs {
+  cfg: TitanConfig;
+  stack: string;
+  hosts: readonly WorkloadHost[];
+  /** The trading droplet's VPC address: published internal ports and certificate SANs. */
+  tradingPrivateIp: pulumi.Output<string>;
+}
+
+/** Every Titan container on its droplet(s), with its images, networks, secrets and TLS material. */
+export class TitanWorkloads extends pulumi.ComponentResource {
+  readonly containers: Readonly<Partial<Record<ContainerName, docker.Container>>>;
+
+  constructor(name: string, args: TitanWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("titan:workloads:TitanWorkloads", name, {}, opts);
+    const { cfg } = args;
+    const topology = cfg.topology;
+    const secrets = new GeneratedSecrets("secrets", { rotationEpoch: cfg.rotationEpoch }, { parent: this });
+    const ca = new StackCa("stack-ca", { stack: args.stack }, { parent: this });
+    const natsServer = ca.issue("nats-server", {
+      commonName: "nats",
+      usage: "server",
+      dnsNames: ["nats"],
+      ipAddresses: [args.tradingPrivateIp],
+    });
+    const split = topology === "split";
+    const gatewayServer = split
+      ? ca.issue("brain-gateway-server", {
+          commonName: "brain-gateway",
+          usage: "server",
+          ipAddresses: [args.tradingPrivateIp],
+        })
+      : undefined;
+    const consoleClient = split
+      ? ca.issue("console-api-client", { commonName: "titan-console-api", usage: "client" })
+      : undefined;
+
+    // Registry look-ups need no Docker daemon; this provider never connects to one.
+    const registry = new docker.Provider("registry", { disableDockerDaemonCheck: true }, { parent: this });
+    const operator = operatorSecrets(cfg);
+    const secretValue = (container: ContainerName, source: SecretSource): pulumi.Output<string> => {
+      if (source === "nats") {
+        const user = NATS_USER_OF[container];
+        if (!user) throw new Error(`${container} has no NATS user`);
+        return secrets.natsPasswords[user];
+      }
+      if (source in secrets.values) return secrets.values[source as keyof typeof secrets.values];
+      const value = operator[source as keyof typeof operator];
+      if (value === undefined) throw new Error(`titan:${source} is not set but ${container} needs it`);
+      return value;
+    };
+
+    const containers: Partial<Record<ContainerName, docker.Container>> = {};
+    const all = servicesFor(topology);
+    for (const host of args.hosts) {
+      const specs = all.filter((s) => host.planes.includes(s.plane));
+      const dockerHost = new DockerHost(
+        host.name,
+        {
+          target: pulumi.all([host.sshAddress, host.jumpAddress]).apply(([address, jump]) => ({
+            user: cfg.deployUser,
+            address,
+            ...(jump ? { jumpAddress: jump } : {}),
+          })),
+          dropletId: host.dropletId,
+          networks: networksOn(specs, topology),
+        },
+        { parent: this },
+      );
+      for (const spec of specs) {
+        const tagged = taggedReference(spec.image, cfg);
+        const digest = docker
+          .getRegistryImageOutput({ name: tagged }, { provider: registry })
+          .apply((img) => digestReference(tagged, img.sha256Digest));
+        // Names do not depend on the address; values may (console-api's URLs in split).
+        const plainEnv = (ip: string) => plainEnvFor(spec.name, { topology, tradingPrivateIp: ip });
+        const envs: pulumi.Input<string>[] = [
+          ...Object.keys(plainEnv("10.0.0.1")).map((key) =>
+            args.tradingPrivateIp.apply((ip) => `${key}=${plainEnv(ip)[key]}`),
+          ),
+          // Each secret env entry is its own Pulumi secret: encrypted in state, masked in diffs.
+          ...secretEnvFor(spec.name, cfg).map((e) =>
+            pulumi.secret(pulumi.interpolate`${e.env}=${secretValue(spec.name, e.source)}`),
+          ),
+        ];
+        containers[spec.name] = createServiceContainer(
+          `${host.name}-${spec.name}`,
+          {
+            spec,
+            topology,
+            host: dockerHost,
+            imageDigestRef: digest,
+            envs,
+            uploads: uploadsFor(spec.name, {
+              cfg,
+              topology,
+              caCertPem: ca.certPem,
+              natsServer,
+              ...(gatewayServer ? { gatewayServer } : {}),
+              ...(consoleClient ? { consoleClient } : {}),
+              natsHashes: secrets.natsHashes,
+              redisPassword: secrets.values.redis,
+            }),
+            tradingPrivateIp: args.tradingPrivateIp,
+          },
+          this,
+        );
+      }
+    }
+    this.containers = containers;
+    this.registerOutputs({});
+  }
+}
+
+/** Operator secrets from config, each wrapped as a Pulumi secret; optional ones only when set. */
+function operatorSecrets(cfg: TitanConfig): Partial<Record<SecretSource, pulumi.Output<string>>> {
+  const out: Partial<Record<SecretSource, pulumi.Output<string>>> = {};
+  for (const key of OPERATOR_SECRETS) {
+    const value = cfg[key];
+    if (value !== undefined && value.trim().length > 0) out[key] = pulumi.secret(value);
+  }
+  return out;
+}

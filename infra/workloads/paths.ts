@@ -1,0 +1,47 @@
+// Paths inside containers and on the hosts. Every uploaded file lives under its container's one
+// config directory, which is a Docker volume: Docker refuses uploads into a read-only root
+// filesystem unless the target is on a mount.
+import { DEFAULT_DATA_MOUNT_POINT } from "../builders/cloud-init";
+
+export const NATS_CONFIG_DIR = "/etc/nats";
+export const NATS_CONF_PATH = "/etc/nats/nats.conf";
+export const NATS_TLS = {
+  cert: "/etc/nats/tls/server.crt",
+  key: "/etc/nats/tls/server.key",
+  ca: "/etc/nats/tls/ca.crt",
+} as const;
+/** The nats-conf builder's default store; the host's data volume is mounted here. */
+export const NATS_JETSTREAM_DIR = "/data/jetstream";
+
+export const TRAEFIK_CONFIG_DIR = "/etc/traefik";
+export const TRAEFIK_STATIC_PATH = "/etc/traefik/traefik.yml";
+export const TRAEFIK_DYNAMIC_PATH = "/etc/traefik/dynamic/titan.yml";
+/** ACME account and certificates survive container replacement in a named volume. */
+export const TRAEFIK_ACME_DIR = "/var/lib/traefik";
+export const TRAEFIK_ACME_STORAGE = "/var/lib/traefik/acme.json";
+
+export const REDIS_CONFIG_DIR = "/usr/local/etc/redis";
+export const REDIS_CONF_PATH = "/usr/local/etc/redis/redis.conf";
+
+export const GATEWAY_CONFIG_DIR = "/etc/brain-gateway";
+export const GATEWAY_CONF_PATH = "/etc/brain-gateway/nginx.conf";
+export const GATEWAY_TLS = {
+  cert: "/etc/brain-gateway/tls/server.crt",
+  key: "/etc/brain-gateway/tls/server.key",
+  ca: "/etc/brain-gateway/tls/ca.crt",
+} as const;
+
+/** Titan services: the stack CA (to verify NATS and the gateway) and console-api's client cert. */
+export const TITAN_TLS_DIR = "/etc/titan/tls";
+export const TITAN_TLS = {
+  ca: "/etc/titan/tls/ca.crt",
+  clientCert: "/etc/titan/tls/client.crt",
+  clientKey: "/etc/titan/tls/client.key",
+} as const;
+
+/** Host directories on the trading data volume (created by cloud-init). */
+export const HOST_DATA = {
+  jetstream: `${DEFAULT_DATA_MOUNT_POINT}/jetstream`,
+  postgres: `${DEFAULT_DATA_MOUNT_POINT}/postgres`,
+  redis: `${DEFAULT_DATA_MOUNT_POINT}/redis`,
+} as const;

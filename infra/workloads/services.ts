@@ -1,0 +1,304 @@
+// The service table (DESIGN.md §1–§2): one entry per container, the single source for placement,
+// networks, ports, healthchecks and resource limits. Pure data; components turn it into Docker.
+import type { ImageSource } from "./images";
+import {
+  GATEWAY_CONFIG_DIR,
+  HOST_DATA,
+  NATS_CONFIG_DIR,
+  NATS_JETSTREAM_DIR,
+  REDIS_CONFIG_DIR,
+  TITAN_TLS_DIR,
+  TRAEFIK_ACME_DIR,
+  TRAEFIK_CONFIG_DIR,
+} from "./paths";
+
+export type Topology = "split" | "single";
+/** The droplet role a container lives on in `split`; in `single` every container is on one droplet. */
+export type Plane = "edge" | "trading";
+
+/**
+ * Per-tier Docker networks. `edge`: traefik and the console. `bus`: NATS and its clients.
+ * `api`: brain and its TLS gateway (split only). `data`: postgres and redis, internal (no egress).
+ */
+export const NETWORK_NAMES = ["edge", "bus", "api", "data"] as const;
+export type NetworkName = (typeof NETWORK_NAMES)[number];
+export const INTERNAL_NETWORKS: readonly NetworkName[] = ["data"];
+
+export const CONTAINER_NAMES = [
+  "traefik",
+  "titan-console",
+  "titan-console-api",
+  "nats",
+  "titan-brain",
+  "titan-execution",
+  "titan-scavenger",
+  "titan-hunter",
+  "titan-sentinel",
+  "titan-ai-quant",
+  "postgres",
+  "redis",
+  "brain-gateway",
+] as const;
+export type ContainerName = (typeof CONTAINER_NAMES)[number];
+
+/** A host directory bind-mounted into the container (state on the data volume). */
+export interface DataMount {
+  hostPath: string;
+  containerPath: string;
+}
+
+export interface ServiceSpec {
+  name: ContainerName;
+  image: ImageSource;
+  plane: Plane;
+  /** Topologies that run this container. */
+  topologies: readonly Topology[];
+  networks: Readonly<Record<Topology, readonly NetworkName[]>>;
+  /** The port the service listens on inside the container (the first one for multi-port services). */
+  port: number;
+  /** Docker healthcheck `test`, using a tool the image ships (DESIGN.md §1 health column). */
+  healthcheck: readonly string[];
+  memoryMb: number;
+  /** Intended pids limit; see DESIGN gap note in components/workloads/container.ts. */
+  pidsLimit: number;
+  readOnlyRootFs: boolean;
+  /** tmpfs mounts (path → options) for what a read-only image still writes. */
+  tmpfs: Readonly<Record<string, string>>;
+  /** Capabilities added after dropping ALL. */
+  capAdd: readonly string[];
+  /** The one directory that receives uploaded config and TLS files (a Docker volume). */
+  configDir?: string;
+  dataMounts: readonly DataMount[];
+  /** Named Docker volumes (name suffix → container path) for state that is not on the data volume. */
+  namedVolumes: Readonly<Record<string, string>>;
+  command?: readonly string[];
+}
+
+const BOTH: readonly Topology[] = ["split", "single"];
+const same = (...n: NetworkName[]): Record<Topology, readonly NetworkName[]> => ({ split: n, single: n });
+const titan = (image: string): ImageSource => ({ kind: "titan", image });
+/** Node images have node but not necessarily curl or wget: probe with node's fetch. */
+const nodeHealth = (port: number): string[] => [
+  "CMD",
+  "node",
+  "-e",
+  `fetch('http://127.0.0.1:${port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+];
+const small = { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } };
+
+export const SERVICES: readonly ServiceSpec[] = [
+  {
+    name: "traefik",
+    image: { kind: "third-party", repository: "traefik", tagKey: "traefik" },
+    plane: "edge",
+    topologies: BOTH,
+    networks: same("edge"),
+    port: 443,
+    // Needs `ping: {}` in the static config (the traefik builder enables it).
+    healthcheck: ["CMD", "traefik", "healthcheck", "--ping"],
+    memoryMb: 256,
+    pidsLimit: 256,
+    readOnlyRootFs: true,
+    ...small,
+    capAdd: ["NET_BIND_SERVICE"],
+    configDir: TRAEFIK_CONFIG_DIR,
+    dataMounts: [],
+    namedVolumes: { acme: TRAEFIK_ACME_DIR },
+  },
+  {
+    name: "titan-console",
+    image: titan("titan-console"),
+    plane: "edge",
+    topologies: BOTH,
+    networks: same("edge"),
+    port: 8080,
+    healthcheck: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"],
+    memoryMb: 128,
+    pidsLimit: 128,
+    readOnlyRootFs: true,
+    tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
+    capAdd: [],
+    dataMounts: [],
+    namedVolumes: {},
+  },
+  {
+    name: "titan-console-api",
+    image: titan("titan-console-api"),
+    plane: "edge",
+    topologies: BOTH,
+    // split: reaches brain and NATS across the VPC (published private ports, TLS 1.3);
+    // single: on the bus to reach NATS and brain directly on the same host.
+    networks: { split: ["edge"], single: ["edge", "bus"] },
+    port: 3000,
+    healthcheck: nodeHealth(3000),
+    memoryMb: 512,
+    pidsLimit: 256,
+    readOnlyRootFs: true,
+    ...small,
+    capAdd: [],
+    configDir: TITAN_TLS_DIR,
+    dataMounts: [],
+    namedVolumes: {},
+  },
+  {
+    name: "nats",
+    image: { kind: "third-party", repository: "nats", tagKey: "nats" },
+    plane: "trading",
+    topologies: BOTH,
+    networks: same("bus"),
+    port: 4222,
+    // nats:*-alpine ships busybox wget; the monitor listens inside the container.
+    healthcheck: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"],
+    memoryMb: 512,
+    pidsLimit: 256,
+    readOnlyRootFs: true,
+    tmpfs: {},
+    capAdd: [],
+    configDir: NATS_CONFIG_DIR,
+    dataMounts: [{ hostPath: HOST_DATA.jetstream, containerPath: NATS_JETSTREAM_DIR }],
+    namedVolumes: {},
+    command: ["nats-server", "--config", "/etc/nats/nats.conf"],
+  },
+  {
+    name: "titan-brain",
+    image: titan("titan-brain"),
+    plane: "trading",
+    topologies: BOTH,
+    networks: { split: ["bus", "data", "api"], single: ["bus", "data"] },
+    port: 3100,
+    healthcheck: nodeHealth(3100),
+    memoryMb: 1024,
+    pidsLimit: 512,
+    readOnlyRootFs: true,
+    ...small,
+    capAdd: [],
+    configDir: TITAN_TLS_DIR,
+    dataMounts: [],
+    namedVolumes: {},
+  },
+  {
+    name: "titan-execution",
+    image: titan("titan-execution-rs"),
+    plane: "trading",
+    topologies: BOTH,
+    // Redis for state; the bus network also gives the egress to the exchanges.
+    networks: same("bus", "data"),
+    port: 3002,
+    // Its debian-slim runtime installs curl.
+    healthcheck: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:3002/health"],
+    memoryMb: 1024,
+    pidsLimit: 512,
+    readOnlyRootFs: true,
+    ...small,
+    capAdd: [],
+    configDir: TITAN_TLS_DIR,
+    dataMounts: [],
+    namedVolumes: {},
+  },
+  ...(
+    [
+      ["titan-scavenger", "titan-phase1-scavenger", 8081],
+      ["titan-hunter", "titan-phase2-hunter", 8083],
+      ["titan-sentinel", "titan-phase3-sentinel", 8084],
+      ["titan-ai-quant", "titan-ai-quant", 8082],
+    ] as const
+  ).map(
+    ([name, image, port]): ServiceSpec => ({
+      name,
+      image: titan(image),
+      plane: "trading",
+      topologies: BOTH,
+      networks: same("bus"),
+      port,
+      healthcheck: nodeHealth(port),
+      memoryMb: name === "titan-ai-quant" ? 1024 : 512,
+      pidsLimit: 256,
+      readOnlyRootFs: true,
+      ...small,
+      capAdd: [],
+      configDir: TITAN_TLS_DIR,
+      dataMounts: [],
+      namedVolumes: {},
+    }),
+  ),
+  {
+    name: "postgres",
+    image: { kind: "third-party", repository: "postgres", tagKey: "postgres" },
+    plane: "trading",
+    topologies: BOTH,
+    networks: same("data"),
+    port: 5432,
+    healthcheck: ["CMD", "pg_isready", "-U", "titan", "-h", "127.0.0.1"],
+    memoryMb: 1024,
+    pidsLimit: 256,
+    readOnlyRootFs: true,
+    tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m", "/var/run/postgresql": "rw,noexec,nosuid,size=1m" },
+    // The entrypoint chowns PGDATA and drops to the postgres user with gosu.
+    capAdd: ["CHOWN", "SETUID", "SETGID", "FOWNER", "DAC_OVERRIDE"],
+    dataMounts: [{ hostPath: HOST_DATA.postgres, containerPath: "/var/lib/postgresql/data" }],
+    namedVolumes: {},
+  },
+  {
+    name: "redis",
+    image: { kind: "third-party", repository: "redis", tagKey: "redis" },
+    plane: "trading",
+    topologies: BOTH,
+    networks: same("data"),
+    port: 6379,
+    // The password reaches redis-cli through REDISCLI_AUTH read from the uploaded config: never
+    // in argv, where `ps` on the host would show it.
+    healthcheck: [
+      "CMD-SHELL",
+      `REDISCLI_AUTH="$(awk '$1=="requirepass"{gsub(/"/,"",$2);print $2}' ${REDIS_CONFIG_DIR}/redis.conf)" redis-cli -h 127.0.0.1 ping | grep -q PONG`,
+    ],
+    // redis.conf caps the dataset at 256 MiB (maxmemory); the rest is headroom for the process.
+    memoryMb: 384,
+    pidsLimit: 128,
+    readOnlyRootFs: true,
+    tmpfs: {},
+    // The entrypoint chowns /data and drops to the redis user with gosu.
+    capAdd: ["CHOWN", "SETUID", "SETGID"],
+    configDir: REDIS_CONFIG_DIR,
+    dataMounts: [{ hostPath: HOST_DATA.redis, containerPath: "/data" }],
+    namedVolumes: {},
+    command: ["redis-server", `${REDIS_CONFIG_DIR}/redis.conf`],
+  },
+  {
+    name: "brain-gateway",
+    image: { kind: "third-party", repository: "nginxinc/nginx-unprivileged", tagKey: "nginx" },
+    plane: "trading",
+    // In `single` console-api and brain share a host and a bridge network: nothing crosses the VPC,
+    // so the TLS hop has nothing to protect and would only add a process.
+    topologies: ["split"],
+    networks: { split: ["api"], single: [] },
+    port: 3100,
+    // TCP probe: the TLS listener asks for a client certificate the probe does not have.
+    healthcheck: ["CMD", "nc", "-z", "127.0.0.1", "3100"],
+    memoryMb: 64,
+    pidsLimit: 64,
+    readOnlyRootFs: true,
+    tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
+    capAdd: [],
+    configDir: GATEWAY_CONFIG_DIR,
+    dataMounts: [],
+    namedVolumes: {},
+    command: ["nginx", "-c", `${GATEWAY_CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+  },
+];
+
+/** The containers a topology runs, each with the role of the droplet it lands on. */
+export function servicesFor(topology: Topology): ServiceSpec[] {
+  return SERVICES.filter((s) => s.topologies.includes(topology));
+}
+
+export function serviceNamed(name: ContainerName): ServiceSpec {
+  const spec = SERVICES.find((s) => s.name === name);
+  if (!spec) throw new Error(`no service '${name}'`);
+  return spec;
+}
+
+/** Networks a host needs: the union of its containers' networks. */
+export function networksOn(specs: readonly ServiceSpec[], topology: Topology): NetworkName[] {
+  const used = new Set(specs.flatMap((s) => s.networks[topology]));
+  return NETWORK_NAMES.filter((n) => used.has(n));
+}
