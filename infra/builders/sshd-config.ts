@@ -32,6 +32,7 @@ export function buildSshdConfig(input: SshdConfigInput): string {
     ["DenyUsers", "root"],
     // Only the per-user file: no ~/.ssh/authorized_keys2 from old images.
     ["AuthorizedKeysFile", ".ssh/authorized_keys"],
+    // biome-ignore lint/security/noSecrets: an sshd keyword, not a secret
     ["MaxAuthTries", "3"],
     ["MaxSessions", "4"],
     ["LoginGraceTime", "30"],
@@ -45,6 +46,7 @@ export function buildSshdConfig(input: SshdConfigInput): string {
     ["PermitTunnel", "no"],
     ["PermitUserEnvironment", "no"],
     ["LogLevel", "VERBOSE"],
+    // biome-ignore lint/security/noSecrets: algorithm names, not a secret
     ["KexAlgorithms", "sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org"],
     ["Ciphers", "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com"],
     ["MACs", "hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com"],

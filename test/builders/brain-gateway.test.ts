@@ -9,6 +9,7 @@ import { findProgram, freePort, haveProgram, makeTempDir, makeTestPki, type Test
 
 const BASE = { certFile: "/etc/nginx/tls/server.crt", keyFile: "/etc/nginx/tls/server.key" };
 
+// biome-ignore lint/security/noSecrets: a function name, not a secret
 describe("buildBrainGatewayConf", () => {
   it("listens with TLS 1.3 only and proxies to brain through Docker DNS", () => {
     const conf = buildBrainGatewayConf(BASE);

@@ -73,6 +73,7 @@ describe("buildTraefikStatic", () => {
   });
 });
 
+// biome-ignore lint/security/noSecrets: a function name, not a secret
 describe("buildTraefikDynamic", () => {
   const text = buildTraefikDynamic({ domain: DOMAIN });
   const c = parse(text) as Dynamic;
