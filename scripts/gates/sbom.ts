@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
@@ -8,20 +8,26 @@ import { runCommand } from "../lib/ops/command-runner";
 const repositoryRoot = join(__dirname, "..", "..");
 
 const manifestSchema = z.object({
+  workspaces: z.array(z.string()).default([]),
   dependencies: z.record(z.string(), z.string()).default({}),
   devDependencies: z.record(z.string(), z.string()).default({}),
 });
+type Manifest = z.infer<typeof manifestSchema>;
+
+const readManifest = (directory: string): Manifest =>
+  manifestSchema.parse(JSON.parse(readFileSync(join(directory, "package.json"), "utf8")));
+
+/** Workspace folders named literally in the root manifest (this repository uses plain names, no globs). */
+function workspaceManifests(root: string, manifest: Manifest): Manifest[] {
+  return manifest.workspaces
+    .map((workspace) => join(root, workspace))
+    .filter((directory) => existsSync(join(directory, "package.json")))
+    .map(readManifest);
+}
 
 /** Names of every package npm counts as production (peer dependencies of production packages included). */
-async function productionPackageNames(): Promise<Set<string>> {
-  const result = await runCommand("npm", [
-    "ls",
-    "--omit=dev",
-    "--all",
-    "--parseable",
-    "--prefix",
-    repositoryRoot,
-  ]);
+async function productionPackageNames(root: string): Promise<Set<string>> {
+  const result = await runCommand("npm", ["ls", "--omit=dev", "--all", "--parseable", "--prefix", root]);
   const names = result.stdout
     .split("\n")
     .map((path) => path.split("node_modules/").pop() ?? "")
@@ -40,8 +46,9 @@ async function main(): Promise<void> {
       "where to write it",
       join(repositoryRoot, "reports", "sbom", "titan-infra.cdx.json"),
     )
+    .option("--root <dir>", "project to describe", repositoryRoot)
     .parse();
-  const { output } = program.opts<{ output: string }>();
+  const { output, root } = program.opts<{ output: string; root: string }>();
   mkdirSync(join(output, ".."), { recursive: true });
   const generator = join(repositoryRoot, "node_modules", ".bin", "cyclonedx-npm");
   const args = [
@@ -54,23 +61,16 @@ async function main(): Promise<void> {
     "--output-reproducible",
     "--validate",
   ];
-  const result = await runCommand(generator, [
-    ...args,
-    "--output-file",
-    output,
-    join(repositoryRoot, "package.json"),
-  ]);
-  if (result.code !== 0)
+  const result = await runCommand(generator, [...args, "--output-file", output, join(root, "package.json")]);
+  if (result.code !== 0) {
     throw new Error(`cyclonedx-npm failed: ${result.stderr.trim().split("\n").slice(-5).join("\n")}`);
+  }
 
-  const manifest = manifestSchema.parse(
-    JSON.parse(readFileSync(join(repositoryRoot, "package.json"), "utf8")),
+  const manifest = readManifest(root);
+  const production = [manifest, ...workspaceManifests(root, manifest)].flatMap((entry) =>
+    Object.keys(entry.dependencies),
   );
-  const policyManifest = manifestSchema.parse(
-    JSON.parse(readFileSync(join(repositoryRoot, "policy", "package.json"), "utf8")),
-  );
-  const production = [...Object.keys(manifest.dependencies), ...Object.keys(policyManifest.dependencies)];
-  const productionTree = await productionPackageNames();
+  const productionTree = await productionPackageNames(root);
   const devOnly = Object.keys(manifest.devDependencies).filter((name) => !productionTree.has(name));
   const summary = checkSbom(readFileSync(output, "utf8"), production, devOnly);
   for (const problem of summary.problems) console.log(`PROBLEM  ${problem}`);
