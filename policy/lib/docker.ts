@@ -32,7 +32,7 @@ export function describePublished(port: PublishedPort): string {
 
 /** Ports a mapping makes reachable: the host port and the container port it leads to. */
 export function touchedPorts(port: PublishedPort): number[] {
-  return [port.internal, port.external].filter((p): p is number => p !== undefined);
+  return [...new Set([port.internal, port.external].filter((p): p is number => p !== undefined))];
 }
 
 export function containerName(props: PropertyBag, fallback: string): string {

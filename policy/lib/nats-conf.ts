@@ -66,10 +66,9 @@ export function tokenize(text: string): Token[] {
       i = next;
     } else {
       let j = i;
-      // A bare word may contain ':' (host:port) but a key's ':' separator is followed by space or
-      // ends the word, which the parser handles by splitting "key:" below.
-      while (j < text.length && !BARE_STOP.has(text[j] ?? "") && !(text[j] === "/" && text[j + 1] === "/"))
-        j++;
+      // A bare word may contain ':' (host:port) and "//" (nats://host): a key's ':' separator is
+      // followed by space or ends the word, which the parser handles by splitting "key:" below.
+      while (j < text.length && !BARE_STOP.has(text[j] ?? "")) j++;
       const word = text.slice(i, j);
       if (word.endsWith(":") || word.endsWith("=")) {
         tokens.push({ kind: "string", value: word.slice(0, -1), quoted: false, line });

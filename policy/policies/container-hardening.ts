@@ -132,7 +132,7 @@ export const containerHardening: ResourceValidationPolicy = {
     const isProxy = config.proxyContainers.includes(name);
     const problems = [...portProblems(args.props, isProxy, config), ...isolationProblems(args.props, config)];
     for (const problem of problems) {
-      reportViolation(`Container '${name}' ${resourceLabel(args.name, args.urn)} ${problem}.`);
+      reportViolation(`Container ${resourceLabel(name, args.urn)} ${problem}.`);
     }
   },
 };

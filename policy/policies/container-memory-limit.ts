@@ -13,8 +13,6 @@ export const containerMemoryLimit: ResourceValidationPolicy = {
     const memory = asNumber(args.props.memory);
     if (memory !== undefined && memory > 0) return;
     const name = containerName(args.props, args.name);
-    reportViolation(
-      `Container '${name}' ${resourceLabel(args.name, args.urn)} has no memory limit. Fix: set memory (MB).`,
-    );
+    reportViolation(`Container ${resourceLabel(name, args.urn)} has no memory limit. Fix: set memory (MB).`);
   },
 };

@@ -130,7 +130,7 @@ export const natsConfigSafe: ResourceValidationPolicy = {
     if (args.type !== CONTAINER_TYPE) return;
     const config = withDefaults(DEFAULTS, args.getConfig());
     const uploads = containerUploads(args.props);
-    const label = `Container '${containerName(args.props, args.name)}' ${resourceLabel(args.name, args.urn)}`;
+    const label = `Container ${resourceLabel(containerName(args.props, args.name), args.urn)}`;
     for (const upload of uploads.filter((u) => isNatsConfUpload(u.file))) {
       let conf: NatsConfig;
       try {

@@ -58,7 +58,7 @@ export const secretScope: ResourceValidationPolicy = {
     if (args.type !== CONTAINER_TYPE) return;
     const config = withDefaults(DEFAULTS, args.getConfig());
     const name = containerName(args.props, args.name);
-    const label = `Container '${name}' ${resourceLabel(args.name, args.urn)}`;
+    const label = `Container ${resourceLabel(name, args.urn)}`;
     for (const env of parseEnvs(args.props.envs)) {
       const allowed = config.scopes[env.name];
       if (allowed && !allowed.includes(name)) {

@@ -151,7 +151,7 @@ export const traefikConfigSafe: ResourceValidationPolicy = {
     const name = containerName(args.props, args.name);
     const image = asText(args.props.image) ?? "";
     if (!config.proxyContainers.includes(name) && !image.toLowerCase().includes("traefik")) return;
-    const label = `Traefik container '${name}' ${resourceLabel(args.name, args.urn)}`;
+    const label = `Traefik container ${resourceLabel(name, args.urn)}`;
     const problems: string[] = [];
     let staticDoc: PropertyBag | undefined;
     const dynamics: PropertyBag[] = [];

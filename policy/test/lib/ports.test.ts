@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import {
+  ALL_PORTS,
+  formatRange,
+  isAllPorts,
+  parsePortRange,
+  portsOutside,
+  rangeIncludes,
+} from "../../lib/ports";
+
+describe("ports", () => {
+  it("parses every way DigitalOcean writes ports", () => {
+    expect(parsePortRange("3100")).toEqual({ from: 3100, to: 3100 });
+    expect(parsePortRange(" 3000 - 3200 ")).toEqual({ from: 3000, to: 3200 });
+    expect(parsePortRange(22)).toEqual({ from: 22, to: 22 });
+    for (const all of ["all", "ALL", "0", "", undefined, null, "1-65535"])
+      expect(parsePortRange(all)).toEqual(ALL_PORTS);
+  });
+
+  it("fails closed on nonsense", () => {
+    for (const bad of ["abc", "22,80", "70000", "200-100", "-1", "0-10", {}])
+      expect(parsePortRange(bad)).toEqual(ALL_PORTS);
+  });
+
+  it("answers membership, all-ports and gaps", () => {
+    expect(rangeIncludes({ from: 3000, to: 3200 }, 3100)).toBe(true);
+    expect(rangeIncludes({ from: 3000, to: 3200 }, 3201)).toBe(false);
+    expect(isAllPorts(ALL_PORTS)).toBe(true);
+    expect(isAllPorts({ from: 2, to: 65535 })).toBe(false);
+    expect(portsOutside({ from: 1, to: 1000 }, [22, 80, 443])).toEqual([
+      "1-21",
+      "23-79",
+      "81-442",
+      "444-1000",
+    ]);
+    expect(portsOutside({ from: 80, to: 80 }, [22, 80, 443])).toEqual([]);
+    expect(portsOutside({ from: 443, to: 444 }, [443])).toEqual(["444"]);
+    expect(formatRange(ALL_PORTS)).toBe("all ports");
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { dropletBaseline } from "../../policies/droplet-baseline";
+import { droplet, T } from "../fixtures";
+import { runResourcePolicy } from "../helpers";
+
+const check = (extra: Record<string, unknown>, config = { requireBackups: true }) => {
+  const d = droplet("edge", "titan-edge", extra);
+  return runResourcePolicy(dropletBaseline, { type: T.droplet, name: "edge", props: d.properties }, config);
+};
+
+describe("droplet-baseline", () => {
+  it("passes a complete droplet", async () => expect(await check({})).toEqual([]));
+
+  it("reports each missing baseline item with its fix", async () => {
+    const messages = await check({ vpcUuid: "", sshKeys: [], monitoring: false, backups: false });
+    expect(messages).toEqual([
+      expect.stringContaining(
+        "Droplet 'edge' (urn:pulumi:test::titan::digitalocean:index/droplet:Droplet::edge): no vpcUuid",
+      ),
+      expect.stringContaining("no sshKeys (add the operators' key fingerprints)"),
+      expect.stringContaining("monitoring is not true"),
+      expect.stringContaining("backups is not true (set backups: true)"),
+    ]);
+  });
+
+  it("requires backups only when configured", async () => {
+    expect(await check({ backups: false }, { requireBackups: false })).toEqual([]);
+    expect(await check({ backups: undefined })).toHaveLength(1);
+  });
+
+  it("ignores other types", async () => {
+    expect(await runResourcePolicy(dropletBaseline, { type: T.volume, props: {} })).toEqual([]);
+  });
+});

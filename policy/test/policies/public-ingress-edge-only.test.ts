@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { publicIngressEdgeOnly } from "../../policies/public-ingress-edge-only";
+import { edgeFirewall, type Rule, T, tradingFirewall } from "../fixtures";
+import { runResourcePolicy } from "../helpers";
+
+const check = (tags: string[], rules: Rule[], extra: Record<string, unknown> = {}, config = {}) =>
+  runResourcePolicy(
+    publicIngressEdgeOnly,
+    { type: T.firewall, name: "fw", props: { tags, inboundRules: rules, ...extra } },
+    config,
+  );
+
+describe("public-ingress-edge-only", () => {
+  it("passes the edge and trading firewalls", async () => {
+    for (const fw of [edgeFirewall(), tradingFirewall()]) {
+      expect(await runResourcePolicy(publicIngressEdgeOnly, { type: fw.type, props: fw.properties })).toEqual(
+        [],
+      );
+    }
+  });
+
+  it("refuses public ports other than 22/80/443 and lists them", async () => {
+    const [message] = await check(
+      ["titan-edge"],
+      [{ protocol: "tcp", portRange: "1-1000", sourceAddresses: ["0.0.0.0/0"] }],
+    );
+    expect(message).toContain("to port(s) 1-21, 23-79, 81-442, 444-1000");
+    expect(message).toContain("Fix: public sources may reach only 80 and 443");
+  });
+
+  it("refuses public rules on firewalls targeting non-edge tags or droplet ids", async () => {
+    const rules = [{ protocol: "tcp", portRange: "443", sourceAddresses: ["0.0.0.0/0"] }];
+    const [byTag] = await check(["titan-edge", "titan-env-prod"], rules);
+    expect(byTag).toContain("targets tag 'titan-env-prod', which is not a public-ingress tag");
+    const [byId] = await check([], rules, { dropletIds: [1002] });
+    expect(byId).toContain("droplet id 1002");
+  });
+
+  it("allows private traffic anywhere and honours configured tags", async () => {
+    expect(
+      await check(
+        ["titan-trading"],
+        [{ protocol: "tcp", portRange: "all", sourceAddresses: ["10.0.0.0/8"] }],
+      ),
+    ).toEqual([]);
+    const web = [{ protocol: "tcp", portRange: "443", sourceAddresses: ["::/0"] }];
+    expect(await check(["web"], web)).toHaveLength(1);
+    expect(await check(["web"], web, {}, { publicIngressTags: ["web"] })).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { statefulResourcesProtected } from "../../policies/stateful-resources-protected";
+import { T } from "../fixtures";
+import { runResourcePolicy } from "../helpers";
+
+const run = (type: string, tags: string[], opts: Record<string, unknown>, config = {}) =>
+  runResourcePolicy(statefulResourcesProtected, { type, name: "trading", props: { tags }, opts }, config);
+const SAFE = { protect: true, ignoreChanges: ["userData", "sshKeys", "image"] };
+
+describe("stateful-resources-protected", () => {
+  it("passes protected trading and single droplets that ignore replacement fields", async () => {
+    expect(await run(T.droplet, ["titan-trading"], SAFE)).toEqual([]);
+    expect(await run(T.droplet, ["titan-single"], { protect: true, ignoreChanges: ["*"] })).toEqual([]);
+  });
+
+  it("does not require protection of the stateless edge", async () => {
+    expect(await run(T.droplet, ["titan-edge"], {})).toEqual([]);
+  });
+
+  it("requires protect on stateful droplets and volumes", async () => {
+    expect(await run(T.droplet, ["titan-trading"], { ...SAFE, protect: false })).toEqual([
+      expect.stringContaining("Stateful droplet 'trading'"),
+    ]);
+    const [volume] = await run(T.volume, [], {});
+    expect(volume).toContain("Volume 'trading'");
+    expect(volume).toContain("Fix: set the resource option protect: true.");
+  });
+
+  it("names the replacement fields that are not ignored", async () => {
+    const [message] = await run(T.droplet, ["titan-trading"], {
+      protect: true,
+      ignoreChanges: ["userData", "sshKeys[0]"],
+    });
+    expect(message).toContain("does not ignore changes to sshKeys, image");
+  });
+
+  it("honours configured stateful tags", async () => {
+    expect(await run(T.droplet, ["db"], {})).toEqual([]);
+    expect(await run(T.droplet, ["db"], {}, { statefulTags: ["db"] })).toHaveLength(2);
+  });
+});
