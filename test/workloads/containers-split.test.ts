@@ -1,0 +1,3 @@
+import { describeContainers } from "./describe-containers";
+
+describeContainers("split");

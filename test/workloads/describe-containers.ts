@@ -1,0 +1,230 @@
+// The container assertions, written once and run per topology (one topology per test file:
+// Pulumi's mocks keep global state).
+import { describe, expect, it } from "vitest";
+import { SECRET_SCOPE, secretEnvNamesFor } from "../../infra/workloads/secrets";
+import { CONTAINER_NAMES, type ContainerName } from "../../infra/workloads/services";
+import type { Topology } from "../support/stack-config";
+import { runWorkloads, W } from "./workload-run";
+
+const TITAN = "ghcr.io/peycheff-com/titan-trading-system";
+
+/** Written out by hand (not derived from the service table) so a table change must be deliberate. */
+const NETWORKS: Record<Topology, Partial<Record<ContainerName, string[]>>> = {
+  split: {
+    traefik: ["titan-edge"],
+    "titan-console": ["titan-edge"],
+    "titan-console-api": ["titan-edge"],
+    nats: ["titan-bus"],
+    "titan-brain": ["titan-bus", "titan-data", "titan-api"],
+    "titan-execution": ["titan-bus", "titan-data"],
+    "titan-scavenger": ["titan-bus"],
+    "titan-hunter": ["titan-bus"],
+    "titan-sentinel": ["titan-bus"],
+    "titan-ai-quant": ["titan-bus"],
+    postgres: ["titan-data"],
+    redis: ["titan-data"],
+    "brain-gateway": ["titan-api"],
+  },
+  single: {
+    traefik: ["titan-edge"],
+    "titan-console": ["titan-edge"],
+    "titan-console-api": ["titan-edge", "titan-bus"],
+    nats: ["titan-bus"],
+    "titan-brain": ["titan-bus", "titan-data"],
+    "titan-execution": ["titan-bus", "titan-data"],
+    "titan-scavenger": ["titan-bus"],
+    "titan-hunter": ["titan-bus"],
+    "titan-sentinel": ["titan-bus"],
+    "titan-ai-quant": ["titan-bus"],
+    postgres: ["titan-data"],
+    redis: ["titan-data"],
+  },
+};
+
+const CAPS: Partial<Record<ContainerName, string[]>> = {
+  traefik: ["NET_BIND_SERVICE"],
+  postgres: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+  redis: ["CHOWN", "SETGID", "SETUID"],
+};
+
+interface Port {
+  internal: number;
+  external: number;
+  ip: string;
+  protocol: string;
+}
+
+export function describeContainers(topology: Topology) {
+  describe(`containers in the ${topology} topology`, async () => {
+    const run = await runWorkloads(topology);
+    const expectedNames = Object.keys(NETWORKS[topology]).sort();
+    const portsOf = (name: string) =>
+      ((run.inputs(name).ports ?? []) as Port[])
+        .map((p) => `${p.ip}:${p.external}->${p.internal}/${p.protocol}`)
+        .sort();
+
+    it("runs exactly the service set of DESIGN.md §1", () => {
+      expect(run.containerNames).toEqual(expectedNames);
+      const missing = CONTAINER_NAMES.filter((n) => !expectedNames.includes(n));
+      expect(missing).toEqual(topology === "split" ? [] : ["brain-gateway"]);
+    });
+
+    it.each(expectedNames)("%s is on exactly its tier networks", (name) => {
+      const nets = (run.inputs(name).networksAdvanced as { name: string; aliases: string[] }[]).map(
+        (n) => n.name,
+      );
+      expect(nets).toEqual(NETWORKS[topology][name as ContainerName]);
+      // Never Docker's default bridge or the host network.
+      expect(run.inputs(name).networkMode).toBe(nets[0]);
+    });
+
+    it("only the data network is internal", () => {
+      const nets = run.find
+        .all(W.network)
+        .map((n) => run.find.byUrn(n.urn)?.inputs as Record<string, unknown>);
+      for (const n of nets) expect(n.internal).toBe(n.name === "titan-data");
+    });
+
+    it("publishes ports with an explicit address each, per DESIGN.md §2", () => {
+      const priv = run.tradingPrivateIp;
+      expect(priv).toMatch(/^10\.20\.\d+\.\d+$/);
+      const expected: Record<string, string[]> =
+        topology === "split"
+          ? {
+              traefik: ["0.0.0.0:443->443/tcp", "0.0.0.0:80->80/tcp"],
+              "brain-gateway": [`${priv}:3100->3100/tcp`],
+              nats: [`${priv}:4222->4222/tcp`, "127.0.0.1:8222->8222/tcp"].sort(),
+            }
+          : { traefik: ["0.0.0.0:443->443/tcp", "0.0.0.0:80->80/tcp"] };
+      for (const name of expectedNames) expect([name, portsOf(name)]).toEqual([name, expected[name] ?? []]);
+      const all = expectedNames.flatMap(portsOf).join(" ");
+      for (const port of [3002, 5432, 6379]) expect(all).not.toMatch(new RegExp(`:${port}->`));
+      for (const name of expectedNames) expect(run.inputs(name).publishAllPorts).toBe(false);
+    });
+
+    it.each(expectedNames)("%s gets exactly the secret env names of the secret-scope table", (name) => {
+      const env = run.env(name);
+      const secretNames = env.filter((e) => e.secret).map((e) => e.name);
+      expect(secretNames).toEqual(SECRET_SCOPE[name as ContainerName].map((e) => e.env));
+      expect(secretNames).toEqual(secretEnvNamesFor(name as ContainerName, run.operatorSecrets));
+      // No plain entry may reuse a secret's name.
+      const plainNames = env.filter((e) => !e.secret).map((e) => e.name);
+      expect(plainNames.filter((n) => secretNames.includes(n))).toEqual([]);
+      expect(new Set(env.map((e) => e.name)).size).toBe(env.length);
+    });
+
+    it("scopes secrets by least privilege (DESIGN.md §4)", () => {
+      const holders = (env: string) =>
+        expectedNames.filter((n) => run.env(n).some((e) => e.name === env && e.secret)).sort();
+      expect(holders("HMAC_SECRET")).toEqual(["titan-brain", "titan-execution"]);
+      expect(holders("SAFETY_SECRET")).toEqual(["titan-brain"]);
+      expect(holders("JWT_SECRET")).toEqual(["titan-brain", "titan-console-api"]);
+      expect(holders("TITAN_MASTER_PASSWORD")).toEqual(["titan-console-api"]);
+      for (const key of ["BYBIT_API_KEY", "BYBIT_SECRET_KEY", "BINANCE_API_KEY", "BINANCE_SECRET_KEY"]) {
+        expect(holders(key)).toEqual(["titan-execution"]);
+      }
+      expect(holders("GEMINI_API_KEY")).toEqual(["titan-ai-quant"]);
+      expect(holders("POSTGRES_PASSWORD")).toEqual(["postgres", "titan-brain"]);
+      expect(holders("REDIS_PASSWORD")).toEqual(["titan-brain", "titan-execution"]);
+      // Every NATS client has its own password: seven users, seven distinct values.
+      const natsPasswords = expectedNames.flatMap((n) => run.env(n).filter((e) => e.name === "NATS_PASS"));
+      expect(natsPasswords).toHaveLength(7);
+      expect(new Set(natsPasswords.map((e) => e.value)).size).toBe(7);
+    });
+
+    it("sets the 5-second replay window for brain and execution only, and NATS over TLS", () => {
+      for (const name of expectedNames) {
+        const tolerance = run.env(name).find((e) => e.name === "HMAC_TIMESTAMP_TOLERANCE");
+        if (name === "titan-brain" || name === "titan-execution")
+          expect(tolerance).toMatchObject({ value: "5", secret: false });
+        else expect(tolerance).toBeUndefined();
+        const url = run.env(name).find((e) => e.name === "NATS_URL");
+        if (url) expect(url.value).toMatch(/^tls:\/\//);
+      }
+      const consoleNats = run.env("titan-console-api").find((e) => e.name === "NATS_URL")?.value;
+      expect(consoleNats).toBe(
+        topology === "split" ? `tls://${run.tradingPrivateIp}:4222` : "tls://nats:4222",
+      );
+    });
+
+    it.each(expectedNames)("%s is hardened: caps, no-new-privileges, limits, logs, restart", (name) => {
+      const i = run.inputs(name);
+      expect(i.privileged).toBe(false);
+      expect(i.capabilities).toEqual({ drops: ["ALL"], adds: expect.any(Array) });
+      expect(((i.capabilities as { adds: string[] }).adds ?? []).slice().sort()).toEqual(
+        CAPS[name as ContainerName] ?? [],
+      );
+      expect(i.securityOpts).toEqual(["no-new-privileges:true"]);
+      expect(i.memory).toBeGreaterThanOrEqual(64);
+      expect(i.memory).toBeLessThanOrEqual(1024);
+      expect(i.memorySwap).toBe(i.memory);
+      expect(i.logDriver).toBe("json-file");
+      expect(i.logOpts).toEqual({ "max-size": "10m", "max-file": "5" });
+      expect(i.restart).toBe("unless-stopped");
+      expect(i.readOnly).toBe(true);
+      expect(i.ipcMode).toBe("private");
+      expect(i.pidMode ?? "").toBe("");
+      expect(i.networkMode).not.toMatch(/^(host|container:)/);
+      expect((i.healthcheck as { tests: string[] }).tests.length).toBeGreaterThan(1);
+    });
+
+    it("mounts no Docker socket and no host path outside the data volume", () => {
+      for (const c of run.containers) {
+        const text = JSON.stringify(c.inputs);
+        expect(text).not.toContain("docker.sock");
+        const mounts = (run.inputs(String((c.inputs as { name: string }).name)).mounts ?? []) as {
+          type: string;
+          source: string;
+          target: string;
+        }[];
+        for (const m of mounts.filter((x) => x.type === "bind"))
+          expect(m.source).toMatch(/^\/mnt\/titan-data\//);
+        expect(c.inputs.volumes ?? []).toEqual([]);
+      }
+    });
+
+    it("keeps state on the data volume: JetStream, Postgres, Redis", () => {
+      const binds = (name: string) =>
+        ((run.inputs(name).mounts ?? []) as { type: string; source: string; target: string }[])
+          .filter((m) => m.type === "bind")
+          .map((m) => `${m.source}:${m.target}`);
+      expect(binds("nats")).toEqual(["/mnt/titan-data/jetstream:/data/jetstream"]);
+      expect(binds("postgres")).toEqual(["/mnt/titan-data/postgres:/var/lib/postgresql/data"]);
+      expect(binds("redis")).toEqual(["/mnt/titan-data/redis:/data"]);
+    });
+
+    it("uploads nats.conf and Traefik's static and dynamic config, secrets as secrets", () => {
+      const uploads = (name: string) =>
+        (run.container(name).inputs.uploads ?? []) as Record<string, unknown>[];
+      const files = (name: string) => uploads(name).map((u) => u.file);
+      expect(files("nats")).toContain("/etc/nats/nats.conf");
+      expect(files("traefik")).toEqual(["/etc/traefik/traefik.yml", "/etc/traefik/dynamic/titan.yml"]);
+      expect(files("redis")).toEqual(["/usr/local/etc/redis/redis.conf"]);
+      for (const c of run.containers) {
+        for (const u of (c.inputs.uploads ?? []) as { file: string; content: unknown }[]) {
+          const text = typeof u.content === "string" ? u.content : "";
+          // A key, a password or a bcrypt hash in an upload must be secret content.
+          if (/\.key$|redis\.conf$|nats\.conf$/.test(u.file))
+            expect([u.file, typeof u.content]).toEqual([u.file, "object"]);
+          expect(text).not.toMatch(/requirepass|\$2[aby]\$/);
+        }
+      }
+      // The redis password is never on a command line.
+      expect(JSON.stringify(run.inputs("redis").command)).not.toMatch(/requirepass|--pass/);
+    });
+
+    it("runs every image by digest, never by tag or latest", () => {
+      for (const name of expectedNames) {
+        const image = String(run.inputs(name).image);
+        expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+        expect(image).not.toMatch(/latest/);
+      }
+      expect(String(run.inputs("titan-brain").image)).toMatch(new RegExp(`^${TITAN}/titan-brain@sha256:`));
+      expect(String(run.inputs("titan-execution").image)).toMatch(
+        new RegExp(`^${TITAN}/titan-execution-rs@sha256:`),
+      );
+      expect(String(run.inputs("nats").image)).toMatch(/^nats@sha256:/);
+      for (const img of run.find.all(W.image)) expect(img.inputs.keepLocally).toBe(true);
+    });
+  });
+}
