@@ -14,7 +14,9 @@ export const T = {
 } as const;
 
 export const PROD_ALLOWLIST = ["203.0.113.10/32", "198.51.100.0/28", "2001:db8:1234::/48"];
+// biome-ignore lint/security/noSecrets: test fixture, not a secret
 export const BCRYPT_11 = "$2b$11$X0.Ye8v8KjA4KLRl0JbMAeJpPsD4YOdHwqNg5V2XzoZzucBoaVXdS";
+// biome-ignore lint/security/noSecrets: test fixture, not a secret
 export const BCRYPT_8 = "$2b$08$Z6xrVFYav7hjhRIxVy90xuggIFalfxEybGgClr5mH7ptXaOlEaw62";
 export const DIGEST = `sha256:${"a1".repeat(32)}`;
 export const PRIVATE_IP = "10.110.0.3";
@@ -243,6 +245,7 @@ export function safeSplitTopology(): EngineResource[] {
     volume(),
     traefik(),
     container("titan-console"),
+    // biome-ignore lint/security/noSecrets: test fixture, not a secret
     container("titan-console-api", { envs: ["TITAN_MASTER_PASSWORD=s3cret", "NATS_USER=console"] }),
     nats(),
     container("titan-brain", {

@@ -34,19 +34,23 @@ describe("traefik-config-safe", () => {
   it("requires TLS 1.3 as the default minimum and for every option set", async () => {
     const [missing] = await check(
       TRAEFIK_STATIC,
+      // biome-ignore lint/security/noSecrets: test fixture, not a secret
       TRAEFIK_DYNAMIC.replace("      minVersion: VersionTLS13\n", ""),
     );
     expect(missing).toContain(
       "tls.options.default.minVersion is 'unset (TLS 1.2)'; set minVersion: VersionTLS13",
     );
     const [weak] = await check(TRAEFIK_STATIC, TRAEFIK_DYNAMIC.replace("VersionTLS13", "VersionTLS12"));
+    // biome-ignore lint/security/noSecrets: test fixture, not a secret
     expect(weak).toContain("'VersionTLS12'");
     const [absent] = await check(TRAEFIK_STATIC, "http: {}\n");
     expect(absent).toContain("no tls.options.default");
     const [legacy] = await check(
       TRAEFIK_STATIC,
+      // biome-ignore lint/security/noSecrets: test fixture, not a secret
       `${TRAEFIK_DYNAMIC.replace("tls:\n  options:\n", "tls:\n  options:\n    legacy:\n      minVersion: VersionTLS10\n")}`,
     );
+    // biome-ignore lint/security/noSecrets: test fixture, not a secret
     expect(legacy).toContain("tls.options.legacy.minVersion is 'VersionTLS10'");
   });
 
