@@ -69,14 +69,14 @@ function portProblems(props: Record<string, unknown>, isProxy: boolean, config: 
     const protectedHit = touchedPorts(port).filter((p) => config.protectedPorts.includes(p));
     if (protectedHit.length > 0) {
       problems.push(
-        `publishes protected port ${protectedHit.join("/")} on public address (${where}); bind it to 127.0.0.1 or the private VPC address`,
+        `publishes protected port ${protectedHit.join("/")} on public address (${where}). Fix: bind it to 127.0.0.1 or the private VPC address`,
       );
     } else if (!isProxy) {
       problems.push(
-        `publishes ${where} on a public address; only the proxy may, so bind it to loopback or the VPC address`,
+        `publishes ${where} on a public address, which only the proxy may do. Fix: bind it to loopback or the VPC address`,
       );
     } else if (port.external === undefined || !PROXY_PUBLIC_PORTS.includes(port.external)) {
-      problems.push(`proxy publishes ${where} publicly; the proxy may publish only 80 and 443`);
+      problems.push(`proxy publishes ${where} publicly. Fix: the proxy may publish only 80 and 443`);
     }
   }
   return problems;
@@ -84,16 +84,16 @@ function portProblems(props: Record<string, unknown>, isProxy: boolean, config: 
 
 function isolationProblems(props: Record<string, unknown>, config: Config): string[] {
   const problems: string[] = [];
-  if (props.privileged === true) problems.push("runs privileged; remove privileged: true");
+  if (props.privileged === true) problems.push("runs privileged. Fix: remove privileged: true");
   for (const field of HOST_NAMESPACE_FIELDS) {
     if ((asText(props[field]) ?? "").toLowerCase() === "host") {
-      problems.push(`uses the host namespace (${field}: host); use the default or a bridge network`);
+      problems.push(`uses the host namespace (${field}: host). Fix: use the default or a bridge network`);
     }
   }
   for (const hostPath of hostMounts(props)) {
     if (isSensitiveHostPath(hostPath, config.sensitiveHostPaths)) {
       problems.push(
-        `mounts sensitive host path ${hostPath} (Docker socket or system directory); use a named volume or a file upload`,
+        `mounts sensitive host path ${hostPath} (Docker socket or system directory). Fix: use a named volume or a file upload`,
       );
     }
   }
@@ -101,11 +101,12 @@ function isolationProblems(props: Record<string, unknown>, config: Config): stri
   const noNewPrivileges = securityOpts.some((o) =>
     ["no-new-privileges", "no-new-privileges:true", "no-new-privileges=true"].includes(o),
   );
-  if (!noNewPrivileges) problems.push('lacks securityOpts "no-new-privileges:true"');
+  if (!noNewPrivileges)
+    problems.push('lacks securityOpts "no-new-privileges:true". Fix: add it to securityOpts');
   const drops = asTextArray(asRecord(props.capabilities).drops).map((c) => c.toUpperCase());
   if (!drops.includes("ALL"))
     problems.push(
-      'does not drop all capabilities; set capabilities.drops: ["ALL"] and add back only what it needs',
+      'does not drop all capabilities. Fix: set capabilities.drops: ["ALL"] and add back only what it needs',
     );
   return problems;
 }

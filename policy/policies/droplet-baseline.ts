@@ -25,14 +25,15 @@ export const dropletBaseline: ResourceValidationPolicy = {
     if (args.type !== DROPLET_TYPE) return;
     const config = withDefaults<Config>({ requireBackups: false }, args.getConfig());
     const problems: string[] = [];
-    if (!asText(args.props.vpcUuid)) problems.push("no vpcUuid (set it to the stack's VPC)");
+    if (!asText(args.props.vpcUuid)) problems.push("has no vpcUuid. Fix: set vpcUuid to the stack's VPC");
     if (asTextArray(args.props.sshKeys).length === 0)
-      problems.push("no sshKeys (add the operators' key fingerprints)");
-    if (args.props.monitoring !== true) problems.push("monitoring is not true (set monitoring: true)");
+      problems.push("has no sshKeys. Fix: add the operators' key fingerprints");
+    if (args.props.monitoring !== true)
+      problems.push("does not enable monitoring. Fix: set monitoring: true");
     if (config.requireBackups && args.props.backups !== true)
-      problems.push("backups is not true (set backups: true)");
+      problems.push("does not enable backups, which this stack requires. Fix: set backups: true");
     for (const problem of problems) {
-      reportViolation(`Droplet ${resourceLabel(args.name, args.urn)}: ${problem}.`);
+      reportViolation(`Droplet ${resourceLabel(args.name, args.urn)} ${problem}.`);
     }
   },
 };

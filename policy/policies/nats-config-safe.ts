@@ -44,7 +44,7 @@ function userProblems(conf: NatsConfig, config: Config): string[] {
     const passwordProblem = bcryptProblem(user.password, config.minBcryptCost);
     if (passwordProblem)
       problems.push(
-        `user '${user.name}' ${passwordProblem}; store only a bcrypt hash (cost >= ${config.minBcryptCost})`,
+        `user '${user.name}' ${passwordProblem}. Fix: store only a bcrypt hash (cost >= ${config.minBcryptCost})`,
       );
     if (config.commandPublishers.includes(user.name)) continue;
     const rights = publishRights(user.permissions);
@@ -55,7 +55,7 @@ function userProblems(conf: NatsConfig, config: Config): string[] {
     );
     if (witness !== undefined) {
       problems.push(
-        `user '${user.name}' may publish command subject '${witness}' (publish allow ${rights.allow.join(", ")}); only ${config.commandPublishers.join(", ")} may publish under ${config.forbiddenPublish.join(", ")}; narrow its publish allow list or deny the command subjects`,
+        `user '${user.name}' may publish command subject '${witness}' (publish allow ${rights.allow.join(", ")}); only ${config.commandPublishers.join(", ")} may publish under ${config.forbiddenPublish.join(", ")}. Fix: narrow its publish allow list or deny the command subjects`,
       );
     }
   }
@@ -76,7 +76,7 @@ function monitorProblems(conf: NatsConfig, props: Record<string, unknown>, confi
   for (const endpoint of endpoints) {
     const host = endpoint.host ?? "0.0.0.0";
     if (isSafeMonitorHost(host)) continue;
-    problems.push(`monitor (${endpoint.key}) binds host '${host}'; bind it to 127.0.0.1`);
+    problems.push(`monitor (${endpoint.key}) binds host '${host}'. Fix: bind it to 127.0.0.1`);
   }
   const monitorPorts = new Set([
     ...config.monitorPorts,
@@ -89,7 +89,7 @@ function monitorProblems(conf: NatsConfig, props: Record<string, unknown>, confi
       (port.external !== undefined && monitorPorts.has(port.external))
     ) {
       problems.push(
-        `container publishes the monitor port ${port.internal ?? port.external} on public address ${port.ip}; publish it on loopback only`,
+        `container publishes the monitor port ${port.internal ?? port.external} on public address ${port.ip}. Fix: publish it on loopback only`,
       );
     }
   }
@@ -145,7 +145,7 @@ export const natsConfigSafe: ResourceValidationPolicy = {
       const problems = [
         ...conf.unresolvedIncludes.map(
           (inc) =>
-            `include '${inc}' is not uploaded with the config, so it cannot be checked; upload it beside the config`,
+            `include '${inc}' is not uploaded with the config, so it cannot be checked. Fix: upload it beside the config`,
         ),
         ...userProblems(conf, config),
         ...monitorProblems(conf, args.props, config),

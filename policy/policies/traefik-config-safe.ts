@@ -22,22 +22,24 @@ function staticProblems(doc: PropertyBag, command: string[]): string[] {
   const problems: string[] = [];
   const api = dig(doc, "api");
   if (dig(api, "insecure") === true)
-    problems.push("api.insecure is true; remove it (it serves the API unauthenticated on :8080)");
+    problems.push("api.insecure is true, which serves the API unauthenticated on :8080. Fix: remove it");
   // Traefik turns the dashboard on by default once an api section exists.
   if (api !== undefined && api !== null && dig(api, "dashboard") !== false) {
-    problems.push("the API dashboard is enabled; set api.dashboard: false or remove the api section");
+    problems.push("the API dashboard is enabled. Fix: set api.dashboard: false or remove the api section");
   }
   for (const flag of command) {
     if (/^--api\.(insecure|dashboard)(=true)?$/i.test(flag))
-      problems.push(`command flag ${flag} enables the API; remove it`);
+      problems.push(`command flag ${flag} enables the API. Fix: remove it`);
     if (/^--api(=true)?$/i.test(flag))
-      problems.push(`command flag ${flag} enables the API dashboard; remove it`);
+      problems.push(`command flag ${flag} enables the API dashboard. Fix: remove it`);
     if (/^--providers\.(?!file)/i.test(flag))
-      problems.push(`command flag ${flag} enables a provider other than file; use the file provider only`);
+      problems.push(
+        `command flag ${flag} enables a provider other than file. Fix: use the file provider only`,
+      );
   }
   for (const [provider] of entries(dig(doc, "providers"))) {
     if (provider.toLowerCase() !== "file")
-      problems.push(`provider '${provider}' is enabled; use the file provider only (no Docker socket)`);
+      problems.push(`provider '${provider}' is enabled. Fix: use the file provider only (no Docker socket)`);
   }
   return problems;
 }
@@ -83,7 +85,7 @@ function redirectProblems(staticDoc: PropertyBag, dynamics: readonly PropertyBag
     if (onWeb.length === 0 || unredirected.length > 0) {
       const which = unredirected.map(([name]) => name).join(", ") || "no router redirects it";
       problems.push(
-        `entry point '${entryPoint.name}' (port 80) does not redirect to https (${which}); set entryPoints.${entryPoint.name}.http.redirections.entryPoint.to: websecure with scheme: https`,
+        `entry point '${entryPoint.name}' (port 80) does not redirect to https (${which}). Fix: set entryPoints.${entryPoint.name}.http.redirections.entryPoint.to: websecure with scheme: https`,
       );
     }
   }
@@ -99,14 +101,14 @@ function tlsProblems(dynamics: readonly PropertyBag[]): string[] {
       const minVersion = textOf(dig(options, "minVersion"));
       if (minVersion !== "VersionTLS13") {
         problems.push(
-          `tls.options.${name}.minVersion is '${minVersion || "unset (TLS 1.2)"}'; set minVersion: VersionTLS13`,
+          `tls.options.${name}.minVersion is '${minVersion || "unset (TLS 1.2)"}'. Fix: set minVersion: VersionTLS13`,
         );
       }
     }
   }
   if (!hasDefault)
     problems.push(
-      "no tls.options.default in the dynamic config; add tls.options.default.minVersion: VersionTLS13",
+      "no tls.options.default in the dynamic config. Fix: add tls.options.default.minVersion: VersionTLS13",
     );
   return problems;
 }
@@ -121,7 +123,7 @@ function backendProblems(dynamics: readonly PropertyBag[], forbidden: readonly n
           const port = backendPort(target);
           if (port !== undefined && forbidden.includes(port)) {
             problems.push(
-              `${protocol} service '${name}' routes to ${target}; the proxy must never route to port ${port} (brain/execution)`,
+              `${protocol} service '${name}' routes to ${target}, port ${port} (brain/execution). Fix: the proxy must never route there; go through the console API`,
             );
           }
         }
@@ -157,12 +159,12 @@ export const traefikConfigSafe: ResourceValidationPolicy = {
     const dynamics: PropertyBag[] = [];
     for (const upload of containerUploads(args.props).filter((u) => CONFIG_FILE.test(u.file))) {
       if (/\.toml$/i.test(upload.file)) {
-        problems.push(`${upload.file} is TOML, which this pack cannot check; write the config as YAML`);
+        problems.push(`${upload.file} is TOML, which this pack cannot check. Fix: write the config as YAML`);
         continue;
       }
       const parsed = parseYamlDocument(upload.content);
       if (!parsed.ok) {
-        problems.push(`${upload.file} is not valid YAML (${parsed.error})`);
+        problems.push(`${upload.file} is not valid YAML (${parsed.error}). Fix: correct the YAML`);
       } else if (STATIC_FILE.test(upload.file)) {
         staticDoc = parsed.doc;
       } else {
@@ -171,7 +173,7 @@ export const traefikConfigSafe: ResourceValidationPolicy = {
     }
     if (staticDoc === undefined) {
       problems.push(
-        "no static config (traefik.yml) is uploaded, so its API and entry points cannot be checked; upload /etc/traefik/traefik.yml",
+        "no static config (traefik.yml) is uploaded, so its API and entry points cannot be checked. Fix: upload /etc/traefik/traefik.yml",
       );
     }
     const command = containerCommand(args.props);

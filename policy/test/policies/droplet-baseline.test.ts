@@ -15,11 +15,11 @@ describe("droplet-baseline", () => {
     const messages = await check({ vpcUuid: "", sshKeys: [], monitoring: false, backups: false });
     expect(messages).toEqual([
       expect.stringContaining(
-        "Droplet 'edge' (urn:pulumi:test::titan::digitalocean:index/droplet:Droplet::edge): no vpcUuid",
+        "Droplet 'edge' (urn:pulumi:test::titan::digitalocean:index/droplet:Droplet::edge) has no vpcUuid",
       ),
-      expect.stringContaining("no sshKeys (add the operators' key fingerprints)"),
-      expect.stringContaining("monitoring is not true"),
-      expect.stringContaining("backups is not true (set backups: true)"),
+      expect.stringContaining("has no sshKeys. Fix: add the operators' key fingerprints"),
+      expect.stringContaining("does not enable monitoring"),
+      expect.stringContaining("does not enable backups, which this stack requires. Fix: set backups: true"),
     ]);
   });
 

@@ -38,7 +38,7 @@ describe("traefik-config-safe", () => {
       TRAEFIK_DYNAMIC.replace("      minVersion: VersionTLS13\n", ""),
     );
     expect(missing).toContain(
-      "tls.options.default.minVersion is 'unset (TLS 1.2)'; set minVersion: VersionTLS13",
+      "tls.options.default.minVersion is 'unset (TLS 1.2)'. Fix: set minVersion: VersionTLS13",
     );
     const [weak] = await check(TRAEFIK_STATIC, TRAEFIK_DYNAMIC.replace("VersionTLS13", "VersionTLS12"));
     // biome-ignore lint/security/noSecrets: test fixture, not a secret
@@ -82,7 +82,7 @@ describe("traefik-config-safe", () => {
     const messages = await check(TRAEFIK_STATIC, dyn);
     expect(messages).toEqual([
       expect.stringContaining(
-        "http service 'console-api' routes to http://10.110.0.3:3100; the proxy must never route to port 3100",
+        "http service 'console-api' routes to http://10.110.0.3:3100, port 3100 (brain/execution). Fix",
       ),
       expect.stringContaining("tcp service 'exec' routes to titan-execution:3002"),
     ]);
