@@ -1,0 +1,3 @@
+import { describeStackSafety } from "./describe-stack-safety";
+
+describeStackSafety("single");
