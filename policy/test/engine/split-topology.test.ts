@@ -249,6 +249,7 @@ describe("policy pack over the engine protocol: split topology", () => {
 
   it("sees through Pulumi secret markers", async () => {
     const secret = (value: unknown) => ({
+      // biome-ignore lint/security/noSecrets: Pulumi's public secret signature, not a secret
       "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
       value,
     });
