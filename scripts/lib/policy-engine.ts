@@ -4,6 +4,7 @@
 // gRPC: GetAnalyzerInfo, Configure, Analyze, AnalyzeStack. Used by the policy tests and by the
 // offline plan, so it must not depend on anything but the pack directory.
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -242,6 +243,10 @@ function spawnPack(packDir: string, engineAddress: string, logs: string[], timeo
       }
     });
     child.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString("utf8")));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`policy pack could not be spawned: ${error.message}`));
+    });
     child.on("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`policy pack exited with code ${code} before serving:\n${stdout}${logs.join("")}`));
@@ -275,6 +280,9 @@ function configFor(
 
 export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<PolicyPackSession> {
   const packDir = path.resolve(opts.packDir);
+  if (!existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
+    throw new Error(`${packDir} is not a policy pack (no PulumiPolicy.yaml)`);
+  }
   const logs: string[] = [];
   const engine = await startFakeEngine(logs);
   const spawned = spawnPack(packDir, engine.address, logs, opts.startTimeoutMs ?? 60_000);
