@@ -1,0 +1,12 @@
+// Vitest config for Stryker: only the in-process policy tests. The engine-protocol suites spawn a
+// separate process, which cannot see Stryker's in-memory mutant switch, so they are left out.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["policy/test/**/*.test.ts"],
+    exclude: ["policy/test/engine/**", "**/node_modules/**"],
+    pool: "forks",
+    testTimeout: 120_000,
+  },
+});
