@@ -59,7 +59,10 @@ export interface ServiceSpec {
   /** Docker healthcheck `test`, using a tool the image ships (DESIGN.md §1 health column). */
   healthcheck: readonly string[];
   memoryMb: number;
-  /** Intended pids limit; see DESIGN gap note in components/workloads/container.ts. */
+  /**
+   * Intended pids limit. @pulumi/docker 5.2 has no pids_limit input, and an nproc ulimit counts
+   * per UID across the host (Titan images share uid 1001), so it is recorded, not yet enforced.
+   */
   pidsLimit: number;
   readOnlyRootFs: boolean;
   /** tmpfs mounts (path → options) for what a read-only image still writes. */

@@ -1,6 +1,12 @@
 // How Pulumi reaches each host's Docker daemon: the local `ssh` binary (the Docker provider's
 // ssh:// transport), with host keys checked against the operator's known_hosts. The edge is the
 // bastion: trading has no public SSH, so it is reached through the edge with ProxyJump.
+//
+// Host-key pinning: before the first `pulumi up` that creates containers, add both hosts' keys
+// to known_hosts from a trusted channel (the droplet console, or the fingerprints cloud-init
+// prints to the console log), for the edge's reserved IP and for trading's VPC address (ssh
+// checks the jumped-to host against known_hosts too). Never blind `ssh-keyscan` over the
+// internet, never StrictHostKeyChecking=no or accept-new.
 import { BOOTSTRAP_MARKER_PATH } from "../builders/cloud-init";
 import { UNIX_USER_PATTERN } from "../builders/validate";
 
