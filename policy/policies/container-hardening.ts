@@ -55,8 +55,14 @@ export function isSensitiveHostPath(raw: string, sensitive: readonly string[]): 
 
 function hostMounts(props: Record<string, unknown>): string[] {
   const fromVolumes = asRecordArray(props.volumes).map((v) => asText(v.hostPath));
+  // Named volumes are safe; anything that is a host path (or names the socket) is judged, whatever
+  // mount type it claims.
   const fromMounts = asRecordArray(props.mounts)
-    .filter((m) => (asText(m.type) ?? "bind").toLowerCase() === "bind")
+    .filter(
+      (m) =>
+        (asText(m.type) ?? "bind").toLowerCase() === "bind" ||
+        /^\/|docker\.sock/.test(asText(m.source) ?? ""),
+    )
     .map((m) => asText(m.source));
   return [...fromVolumes, ...fromMounts].filter((p): p is string => p !== undefined && p !== "");
 }

@@ -50,7 +50,11 @@ describe("container-hardening", () => {
       pidMode: "host",
       ipcMode: "host",
       volumes: [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }],
-      mounts: [{ type: "bind", source: "/etc/", target: "/host-etc" }],
+      mounts: [
+        { type: "bind", source: "/etc/", target: "/host-etc" },
+        { type: "volume", source: "/run/docker.sock", target: "/s" },
+        { type: "volume", source: "postgres-data", target: "/data" },
+      ],
     });
     expect(messages).toEqual([
       expect.stringContaining("runs privileged"),
@@ -59,6 +63,7 @@ describe("container-hardening", () => {
       expect.stringContaining("ipcMode: host"),
       expect.stringContaining("mounts sensitive host path /var/run/docker.sock"),
       expect.stringContaining("mounts sensitive host path /etc/"),
+      expect.stringContaining("mounts sensitive host path /run/docker.sock"),
     ]);
   });
 
