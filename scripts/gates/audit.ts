@@ -21,7 +21,7 @@ interface CliOptions {
   today: string;
 }
 
-const describe = (advisory: Advisory): string =>
+const formatAdvisory = (advisory: Advisory): string =>
   `${advisory.severity.padEnd(8)} ${advisory.package} ${advisory.range ?? ""} ${advisory.title} ${advisory.url ?? ""}`;
 
 async function auditJson(input: string | undefined): Promise<string> {
@@ -54,11 +54,10 @@ async function main(): Promise<void> {
     console.log(
       "audit: no advisory data was checked; run `npm run audit` where registry.npmjs.org is reachable.",
     );
-    const expired = allowlist.filter((entry) => entry.expires < options.today);
-    if (expired.length > 0) {
-      console.log(
-        `audit: FAIL: ${expired.length} expired allow-list entr(y/ies): ${expired.map((entry) => entry.id ?? entry.url).join(", ")}`,
-      );
+    const { expiredEntries } = decide([], allowlist, options.level, options.today);
+    if (expiredEntries.length > 0) {
+      const names = expiredEntries.map((entry) => entry.id ?? entry.url).join(", ");
+      console.log(`audit: FAIL: expired allow-list entries (review or remove them): ${names}`);
       process.exitCode = 1;
     }
     return;
@@ -70,9 +69,9 @@ async function main(): Promise<void> {
   }
   const decision = decide(outcome.advisories, allowlist, options.level, options.today);
   for (const { advisory, entry } of decision.accepted) {
-    console.log(`accepted  ${describe(advisory)} (until ${entry.expires}: ${entry.reason})`);
+    console.log(`accepted  ${formatAdvisory(advisory)} (until ${entry.expires}: ${entry.reason})`);
   }
-  for (const advisory of decision.blocking) console.log(`BLOCKING  ${describe(advisory)}`);
+  for (const advisory of decision.blocking) console.log(`BLOCKING  ${formatAdvisory(advisory)}`);
   for (const entry of decision.expiredEntries) {
     console.log(
       `EXPIRED   allow-list entry ${entry.id ?? entry.url} expired ${entry.expires}: review or remove it`,

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -42,7 +42,7 @@ const accepted: AllowlistEntry = {
 };
 
 describe("audit allow-list logic", () => {
-  const outcome = readAuditOutput(JSON.stringify(require(fixture("audit-high.json"))));
+  const outcome = readAuditOutput(readFileSync(fixture("audit-high.json"), "utf8"));
   const advisories = outcome.kind === "report" ? outcome.advisories : [];
 
   it("reads advisories from npm audit --json and skips transitive pointers", () => {
@@ -93,7 +93,7 @@ describe("audit allow-list logic", () => {
   });
 
   it("tells an unreachable endpoint from a real failure", () => {
-    const read = (name: string) => readAuditOutput(JSON.stringify(require(fixture(name)))).kind;
+    const read = (name: string) => readAuditOutput(readFileSync(fixture(name), "utf8")).kind;
     expect(read("audit-endpoint-405.json")).toBe("unreachable");
     expect(read("audit-offline.json")).toBe("unreachable");
     expect(read("audit-unauthorized.json")).toBe("error");
