@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { bcryptProblem, monitorEndpoints, natsUsers, publishRights } from "../../lib/nats-auth";
+import { parseNatsConf, UnresolvedVariable } from "../../lib/nats-conf";
+import { BCRYPT_8, BCRYPT_11 } from "../fixtures";
+
+describe("nats auth model", () => {
+  it("collects users from authorization, single user and accounts", () => {
+    const { root } = parseNatsConf(`
+      authorization { default_permissions: { publish: "a" }, users: [ { user: x }, { username: y, pass: p, permissions: { pub: "b" } }, 5 ], user: solo, password: s }
+      accounts { A: { users: [ { nkey: UABC } ] }, B: 3 }
+    `);
+    expect(natsUsers(root)).toEqual([
+      { name: "x", password: undefined, permissions: { publish: "a" } },
+      { name: "y", password: "p", permissions: { pub: "b" } },
+      { name: "solo", password: "s", permissions: undefined },
+      { name: "UABC", password: undefined, permissions: undefined },
+    ]);
+    expect(natsUsers(parseNatsConf("port: 1").root)).toEqual([]);
+  });
+
+  it("derives publish rights, failing closed on what it cannot read", () => {
+    expect(publishRights(undefined)).toEqual({ allow: [">"], deny: [] });
+    expect(publishRights("x")).toEqual({ allow: [">"], deny: [] });
+    expect(publishRights({ subscribe: "a" })).toEqual({ allow: [">"], deny: [] });
+    expect(publishRights({ publish: new UnresolvedVariable("P") })).toEqual({ allow: [">"], deny: [] });
+    expect(publishRights({ publish: "a.b" })).toEqual({ allow: ["a.b"], deny: [] });
+    expect(publishRights({ pub: ["a", "b"] })).toEqual({ allow: ["a", "b"], deny: [] });
+    expect(publishRights({ publish: [1] })).toEqual({ allow: [">"], deny: [] });
+    expect(publishRights({ publish: { deny: "c" } })).toEqual({ allow: [">"], deny: ["c"] });
+    expect(publishRights({ publish: { allow: ["a"], deny: 7 } })).toEqual({ allow: ["a"], deny: [] });
+    expect(publishRights({ publish: { allow: 7 } })).toEqual({ allow: [">"], deny: [] });
+  });
+
+  it("judges bcrypt hashes", () => {
+    expect(bcryptProblem(BCRYPT_11, 10)).toBeUndefined();
+    expect(bcryptProblem(BCRYPT_11.replace("$2b$", "$2y$"), 10)).toBeUndefined();
+    expect(bcryptProblem(BCRYPT_11.replace("$2b$", "$2a$"), 11)).toBeUndefined();
+    expect(bcryptProblem(BCRYPT_11, 12)).toBe("has a bcrypt cost of 11 (minimum 12)");
+    expect(bcryptProblem(BCRYPT_8, 10)).toBe("has a bcrypt cost of 8 (minimum 10)");
+    expect(bcryptProblem(BCRYPT_11.replace("$2b$", "$2x$"), 10)).toBe(
+      "has a password that is not a bcrypt hash",
+    );
+    expect(bcryptProblem(`${BCRYPT_11}x`, 10)).toBe("has a password that is not a bcrypt hash");
+    expect(bcryptProblem(undefined, 10)).toBe("has no password");
+    expect(bcryptProblem(42, 10)).toBe("has a password that is not a literal string");
+  });
+
+  it("finds monitor endpoints and their hosts", () => {
+    const ep = (conf: string) => monitorEndpoints(parseNatsConf(conf).root);
+    expect(ep("http: 8222")).toEqual([{ key: "http", host: undefined, port: 8222 }]);
+    expect(ep("host: 10.0.0.2\nhttp: 8222")).toEqual([{ key: "http", host: "10.0.0.2", port: 8222 }]);
+    expect(ep('https: "[::1]:8222"')).toEqual([{ key: "https", host: "::1", port: 8222 }]);
+    expect(ep("http: localhost:8222")).toEqual([{ key: "http", host: "localhost", port: 8222 }]);
+    expect(ep('http: "fe80::1"')).toEqual([{ key: "http", host: "fe80::1", port: undefined }]);
+    expect(ep("http: monitor")).toEqual([{ key: "http", host: "monitor", port: undefined }]);
+    expect(ep("http_host: 127.0.0.1\nmonitor_port: 8222\nhttps_port: '8223'")).toEqual([
+      { key: "https_port", host: "127.0.0.1", port: 8223 },
+      { key: "monitor_port", host: "127.0.0.1", port: 8222 },
+    ]);
+    expect(ep("net: 0.0.0.0\nhttp_port: 1")).toEqual([{ key: "http_port", host: "0.0.0.0", port: 1 }]);
+    expect(ep("port: 4222")).toEqual([]);
+  });
+});
