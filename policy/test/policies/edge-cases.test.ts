@@ -108,7 +108,7 @@ describe("edge cases", () => {
     const none: string[] = [];
     expect(findSecretMaterial(`xoxb-${"1".repeat(12)}`, none)).toEqual(["a Slack token"]);
     expect(findSecretMaterial(`github_pat_${"A".repeat(22)}`, none)).toEqual(["a GitHub token"]);
-    expect(findSecretMaterial(`ASIA${"ABCDEFGHIJKLMNOP"}`, none)).toEqual(["an AWS access key"]);
+    expect(findSecretMaterial(`ASIA${"Q".repeat(16)}`, none)).toEqual(["an AWS access key"]);
     expect(findSecretMaterial(`doo_v1_${"b".repeat(64)}`, none)).toEqual(["a DigitalOcean token"]);
     expect(findSecretMaterial("-----BEGIN RSA PRIVATE KEY-----", none)).toEqual(["a PEM private key"]);
     expect(findSecretMaterial("-----BEGIN PUBLIC KEY-----", none)).toEqual([]);
