@@ -27,7 +27,8 @@ export function publishedPorts(props: PropertyBag): PublishedPort[] {
 /** The host port a mapping exposes (Docker picks a random one when external is absent). */
 export function describePublished(port: PublishedPort): string {
   const host = port.external === undefined ? "random host port" : String(port.external);
-  return `${port.ip}:${host}->${port.internal ?? "?"}`;
+  const ip = port.ip.includes(":") ? `[${port.ip}]` : port.ip;
+  return `${ip}:${host}->${port.internal ?? "?"}`;
 }
 
 /** Ports a mapping makes reachable: the host port and the container port it leads to. */
