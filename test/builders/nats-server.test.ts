@@ -143,7 +143,12 @@ describe.runIf(canRun)("real nats-server 2.9 with the generated config", () => {
 
   afterAll(async () => {
     for (const nc of conns.values()) await nc.close().catch(() => undefined);
-    server?.kill("SIGTERM");
+    // nats-server flushes JetStream files while it shuts down: wait for it before removing its store.
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server?.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
     tmp.cleanup();
   });
 
