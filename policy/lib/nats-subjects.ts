@@ -2,7 +2,7 @@
 // trailing tokens. Used to decide exactly whether a user's allow/deny lists let it publish to some
 // subject in a forbidden set.
 
-export function subjectTokens(subject: string): string[] {
+function subjectTokens(subject: string): string[] {
   return subject.trim().split(".");
 }
 
@@ -45,7 +45,7 @@ const FRESH_TOKEN = "\u0000fresh";
  * becomes 1..maxExtra fresh tokens. Any pattern list that matches all representatives matches the
  * whole pattern, provided maxExtra exceeds the longest pattern involved.
  */
-export function representatives(pattern: string, maxExtra: number): string[] {
+function representatives(pattern: string, maxExtra: number): string[] {
   const tokens = subjectTokens(pattern).map((t) => (t === "*" ? FRESH_TOKEN : t));
   if (tokens[tokens.length - 1] !== ">") return [tokens.join(".")];
   const head = tokens.slice(0, -1);

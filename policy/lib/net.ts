@@ -62,7 +62,7 @@ function mustParse(text: string): ParsedCidr {
 }
 
 /** Ranges that are not reachable from the internet: everything else counts as public. */
-export const NON_PUBLIC_RANGES: readonly ParsedCidr[] = [
+const NON_PUBLIC_RANGES: readonly ParsedCidr[] = [
   "10.0.0.0/8",
   "172.16.0.0/12",
   "192.168.0.0/16",

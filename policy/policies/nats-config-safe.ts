@@ -26,7 +26,7 @@ const DEFAULTS: Config = {
 
 const NATS_CONF_FILE = /(^|\/)(nats|nats-server)\.conf$/;
 
-export function isNatsConfUpload(file: string): boolean {
+function isNatsConfUpload(file: string): boolean {
   return NATS_CONF_FILE.test(file.trim());
 }
 

@@ -4,7 +4,7 @@ import { CONTAINER_TYPE, containerName } from "../lib/docker";
 import { resourceLabel } from "../lib/firewall";
 import { asArray, asText } from "../lib/props";
 
-export const DEFAULT_SECRET_SCOPES: Record<string, string[]> = {
+const DEFAULT_SECRET_SCOPES: Record<string, string[]> = {
   BYBIT_API_KEY: ["titan-execution"],
   BYBIT_SECRET_KEY: ["titan-execution"],
   BINANCE_API_KEY: ["titan-execution"],

@@ -3,7 +3,7 @@ import { withDefaults } from "../lib/config";
 import { resourceLabel } from "../lib/firewall";
 import { asRecord, asText } from "../lib/props";
 
-export const RANDOM_SECRET_TYPES = [
+const RANDOM_SECRET_TYPES = [
   "random:index/randomPassword:RandomPassword",
   "random:index/randomBytes:RandomBytes",
   "random:index/randomId:RandomId",

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { resourceLabel } from "../lib/firewall";
 import { asRecord, asText } from "../lib/props";
 
-export const SPACES_BUCKET_TYPE = "digitalocean:index/spacesBucket:SpacesBucket";
+const SPACES_BUCKET_TYPE = "digitalocean:index/spacesBucket:SpacesBucket";
 
 export const spacesBucketSafe: ResourceValidationPolicy = {
   name: "spaces-bucket-safe",

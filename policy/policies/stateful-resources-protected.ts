@@ -3,9 +3,9 @@ import { stringList, withDefaults } from "../lib/config";
 import { DROPLET_TYPE, resourceLabel } from "../lib/firewall";
 import { asTextArray } from "../lib/props";
 
-export const VOLUME_TYPE = "digitalocean:index/volume:Volume";
+const VOLUME_TYPE = "digitalocean:index/volume:Volume";
 /** Changing any of these replaces the droplet, and with it the exchange-whitelisted egress IP. */
-export const REPLACEMENT_FIELDS = ["userData", "sshKeys", "image"] as const;
+const REPLACEMENT_FIELDS = ["userData", "sshKeys", "image"] as const;
 
 interface Config {
   statefulTags: string[];

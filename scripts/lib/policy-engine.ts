@@ -40,7 +40,7 @@ export interface EngineResource {
   dependencies?: string[];
 }
 
-export type EnforcementLevelName = "advisory" | "mandatory" | "remediate" | "disabled";
+type EnforcementLevelName = "advisory" | "mandatory" | "remediate" | "disabled";
 
 export interface PolicyDiagnostic {
   policyName: string;
@@ -52,7 +52,7 @@ export interface PolicyDiagnostic {
   urn?: string;
 }
 
-export interface PolicyPackInfo {
+interface PolicyPackInfo {
   name: string;
   version: string;
   policies: { name: string; enforcementLevel: string; description: string }[];
