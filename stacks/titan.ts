@@ -7,6 +7,7 @@ import { RoleFirewall } from "../infra/components/firewall";
 import { TitanHost } from "../infra/components/host";
 import { TitanNetwork } from "../infra/components/network";
 import { TitanWorkloads } from "../infra/components/workloads/titan-workloads";
+import { assertBenchReplicasAllowed } from "../infra/config/parse";
 import type { Role, TitanConfig } from "../infra/config/schema";
 
 /** Stack outputs. Addresses and commands only: no secret is ever an output. */
@@ -32,11 +33,35 @@ function sizeFor(cfg: TitanConfig, role: Role): string {
   return size;
 }
 
-/** Composes a whole Titan stack from validated config. */
+/**
+ * One copy of the topology. `prefix` goes before every resource name ("" for the one real copy,
+ * so its names and URNs never change); `label` stands for the stack in cloud-side names.
+ */
+interface TopologyCopy {
+  prefix: string;
+  label: string;
+}
+
+/**
+ * Composes a whole Titan stack from validated config: one copy of the topology, or, on a `bench…`
+ * stack with `titan:benchReplicas` N > 1, N independent copies named r1-…, rN-… (outputs of r1).
+ */
 export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs {
+  assertBenchReplicasAllowed(cfg.benchReplicas, stack);
+  if (cfg.benchReplicas <= 1) return composeCopy(cfg, stack, { prefix: "", label: stack });
+  const outputs: TitanOutputs[] = [];
+  for (let i = 1; i <= cfg.benchReplicas; i++) {
+    outputs.push(composeCopy(cfg, stack, { prefix: `r${i}-`, label: `${stack}-r${i}` }));
+  }
+  return outputs[0] as TitanOutputs;
+}
+
+function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): TitanOutputs {
+  const { prefix: p, label } = copy;
   const roles = rolesOf(cfg.topology);
-  const network = new TitanNetwork("network", {
-    stack,
+  const network = new TitanNetwork(`${p}network`, {
+    namePrefix: p,
+    stack: label,
     region: cfg.region,
     vpcCidr: cfg.vpcCidr,
     roles,
@@ -47,10 +72,10 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
   for (const role of roles) {
     const stateful = STATEFUL_ROLES.includes(role);
     const volumeGb = role === tradingRole(cfg) ? cfg.dataVolumeGb : undefined;
-    const volumeName = volumeGb === undefined ? undefined : `titan-${stack}-data`;
-    hosts[role] = new TitanHost(role, {
+    const volumeName = volumeGb === undefined ? undefined : `titan-${label}-data`;
+    hosts[role] = new TitanHost(`${p}${role}`, {
       role,
-      stack,
+      stack: label,
       region: cfg.region,
       size: sizeFor(cfg, role),
       vpcId: network.vpc.id,
@@ -67,8 +92,8 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
       stateful,
       ...(volumeGb === undefined ? {} : { dataVolumeGb: volumeGb }),
     });
-    new RoleFirewall(`${role}`, {
-      stack,
+    new RoleFirewall(`${p}${role}`, {
+      stack: label,
       role,
       targetTag: network.tagFor(role),
       referencedTags: Object.values(network.roleTags),
@@ -78,13 +103,13 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
 
   const front = requireHost(hosts, publicRole(cfg));
   const trading = requireHost(hosts, tradingRole(cfg));
-  const reservedIp = new digitalocean.ReservedIp("edge-ip", {
+  const reservedIp = new digitalocean.ReservedIp(`${p}edge-ip`, {
     region: cfg.region,
     dropletId: front.droplet.id.apply(Number),
   });
   if (cfg.manageDns) {
     const { zone, name } = splitDomain(cfg.domain);
-    new digitalocean.DnsRecord("console-dns", {
+    new digitalocean.DnsRecord(`${p}console-dns`, {
       domain: zone,
       type: "A",
       name,
@@ -97,25 +122,31 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
     ...Object.values(hosts).flatMap((h) => [h.droplet.dropletUrn, ...(h.volume ? [h.volume.volumeUrn] : [])]),
     reservedIp.reservedIpUrn,
   ];
-  const project = new digitalocean.Project("project", {
-    name: `titan-${stack}`,
-    description: `Titan trading system, stack ${stack} (${cfg.topology}); tagged ${envTag(stack)}`,
+  const project = new digitalocean.Project(`${p}project`, {
+    name: `titan-${label}`,
+    description: `Titan trading system, stack ${stack} (${cfg.topology}); tagged ${envTag(label)}`,
     purpose: "Trading system",
     environment: stack === "prod" ? "Production" : "Staging",
     resources: projectResources,
   });
 
   // Containers: the edge is reached on its reserved IP; trading (no public SSH) through the edge.
-  new TitanWorkloads("workloads", {
+  new TitanWorkloads(`${p}workloads`, {
     cfg,
-    stack,
+    namePrefix: p,
+    stack: label,
     tradingPrivateIp: trading.droplet.ipv4AddressPrivate,
     hosts:
       cfg.topology === "split"
         ? [
-            { name: "edge", planes: ["edge"], dropletId: front.droplet.id, sshAddress: reservedIp.ipAddress },
             {
-              name: "trading",
+              name: `${p}edge`,
+              planes: ["edge"],
+              dropletId: front.droplet.id,
+              sshAddress: reservedIp.ipAddress,
+            },
+            {
+              name: `${p}trading`,
               planes: ["trading"],
               dropletId: trading.droplet.id,
               sshAddress: trading.droplet.ipv4AddressPrivate,
@@ -124,7 +155,7 @@ export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs
           ]
         : [
             {
-              name: "single",
+              name: `${p}single`,
               planes: ["edge", "trading"],
               dropletId: front.droplet.id,
               sshAddress: reservedIp.ipAddress,

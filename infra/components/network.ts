@@ -1,9 +1,11 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
-import type { Role } from "../config/schema";
 import { envTag, roleTag } from "../builders/role-tags";
+import type { Role } from "../config/schema";
 
 export interface NetworkArgs {
+  /** Goes before each child's resource name (a bench copy's `r3-`); empty for the real stack. */
+  namePrefix?: string;
   stack: string;
   region: string;
   vpcCidr: string;
@@ -21,6 +23,7 @@ export class TitanNetwork extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("titan:infra:Network", name, {}, opts);
     const child = { parent: this };
+    const p = args.namePrefix ?? "";
     this.vpc = new digitalocean.Vpc(
       `${name}-vpc`,
       {
@@ -33,12 +36,16 @@ export class TitanNetwork extends pulumi.ComponentResource {
     );
     this.roleTags = {};
     for (const role of args.roles) {
-      this.roleTags[role] = new digitalocean.Tag(`tag-${role}`, { name: roleTag(role) }, child);
+      this.roleTags[role] = new digitalocean.Tag(`${p}tag-${role}`, { name: roleTag(role) }, child);
     }
-    this.envTag = new digitalocean.Tag("tag-env", { name: envTag(args.stack) }, child);
+    this.envTag = new digitalocean.Tag(`${p}tag-env`, { name: envTag(args.stack) }, child);
     this.sshKeys = args.sshPublicKeys.map(
       (publicKey, i) =>
-        new digitalocean.SshKey(`ssh-key-${i}`, { name: `titan-${args.stack}-${keyLabel(publicKey, i)}`, publicKey }, child),
+        new digitalocean.SshKey(
+          `${p}ssh-key-${i}`,
+          { name: `titan-${args.stack}-${keyLabel(publicKey, i)}`, publicKey },
+          child,
+        ),
     );
     this.registerOutputs({ vpcId: this.vpc.id });
   }
@@ -53,6 +60,9 @@ export class TitanNetwork extends pulumi.ComponentResource {
 /** The key's comment when it has a usable one, else its position. */
 function keyLabel(publicKey: string, index: number): string {
   const comment = publicKey.trim().split(/\s+/).slice(2).join("-");
-  const safe = comment.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40);
+  const safe = comment
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .slice(0, 40);
   return safe ? `${index}-${safe}` : String(index);
 }

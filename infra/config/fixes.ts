@@ -5,7 +5,8 @@ const FIXES: Record<string, string> = {
   region: "pulumi config set titan:region fra1 (a DigitalOcean region slug)",
   topology: "pulumi config set titan:topology split (or single)",
   vpcCidr: "pulumi config set titan:vpcCidr 10.20.0.0/20 (RFC 1918, /16 to /24)",
-  sshAllowlist: "pulumi config set --path 'titan:sshAllowlist[0]' 203.0.113.10/32 (your address, /24 or /48 at widest)",
+  sshAllowlist:
+    "pulumi config set --path 'titan:sshAllowlist[0]' 203.0.113.10/32 (your address, /24 or /48 at widest)",
   sshPublicKeys: "pulumi config set --path 'titan:sshPublicKeys[0]' \"$(cat ~/.ssh/id_ed25519_sk.pub)\"",
   requireHardwareKeys: "pulumi config set titan:requireHardwareKeys true (only sk-… keys) or false",
   domain: "pulumi config set titan:domain helm.example.com",
@@ -19,6 +20,8 @@ const FIXES: Record<string, string> = {
   rotationEpoch: "npm run rotate (or pulumi config set titan:rotationEpoch 2026-Q4)",
   backups: "pulumi config set titan:backups true",
   deployUser: "pulumi config set titan:deployUser titan (not root)",
+  benchReplicas:
+    "pulumi config rm titan:benchReplicas (1 copy; more only on a stack named bench…, for npm run bench)",
 };
 
 export function fixFor(key: string): string {

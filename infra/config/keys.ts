@@ -27,6 +27,7 @@ export const PLAIN_KEYS = [
   "rotationEpoch",
   "backups",
   "deployUser",
+  "benchReplicas",
 ] as const;
 export type PlainKey = (typeof PLAIN_KEYS)[number];
 
@@ -36,5 +37,14 @@ export const ALL_KEYS: readonly string[] = [...PLAIN_KEYS, ...SECRET_KEYS];
 export const STRUCTURED_KEYS: readonly PlainKey[] = ["sshAllowlist", "sshPublicKeys", "sizes", "images"];
 
 /** Keys whose value arrives as text but means a boolean or a number. */
-export const BOOLEAN_KEYS: readonly PlainKey[] = ["requireHardwareKeys", "acmeStaging", "manageDns", "backups"];
-export const NUMBER_KEYS: readonly PlainKey[] = ["dataVolumeGb"];
+export const BOOLEAN_KEYS: readonly PlainKey[] = [
+  "requireHardwareKeys",
+  "acmeStaging",
+  "manageDns",
+  "backups",
+];
+export const NUMBER_KEYS: readonly PlainKey[] = ["dataVolumeGb", "benchReplicas"];
+
+/** Only stacks whose name starts with this may set `titan:benchReplicas` above 1. */
+export const BENCH_STACK_PREFIX = "bench";
+export const MAX_BENCH_REPLICAS = 100;

@@ -1,7 +1,15 @@
 import type { z } from "zod";
-import { type ConfigProblem, ConfigError, fullKey } from "./errors";
+import { ConfigError, type ConfigProblem, fullKey } from "./errors";
 import { fixFor } from "./fixes";
-import { ALL_KEYS, BOOLEAN_KEYS, NUMBER_KEYS, type PlainKey, SECRET_KEYS, STRUCTURED_KEYS } from "./keys";
+import {
+  ALL_KEYS,
+  BENCH_STACK_PREFIX,
+  BOOLEAN_KEYS,
+  NUMBER_KEYS,
+  type PlainKey,
+  SECRET_KEYS,
+  STRUCTURED_KEYS,
+} from "./keys";
 import { type TitanConfig, TitanConfigSchema } from "./schema";
 
 /** Stack config as Pulumi hands it to a program: text values (bare keys, no namespace) and which are secret. */
@@ -41,7 +49,9 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function keyWithPath(path: readonly PropertyKey[]): string {
   const [head, ...rest] = path;
-  return fullKey(String(head)) + rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  return (
+    fullKey(String(head)) + rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")
+  );
 }
 
 function problemsFromZod(error: z.ZodError, input: Record<string, unknown>): ConfigProblem[] {
@@ -50,7 +60,12 @@ function problemsFromZod(error: z.ZodError, input: Record<string, unknown>): Con
     if (issue.code === "unrecognized_keys") {
       const keys = issue.keys.join(", ");
       const scope = issue.path.length === 0 ? "titan" : keyWithPath(issue.path);
-      return { key: scope, problem: `unknown key(s) ${keys}`, value: keys, fix: `check the spelling against Pulumi.yaml` };
+      return {
+        key: scope,
+        problem: `unknown key(s) ${keys}`,
+        value: keys,
+        fix: `check the spelling against Pulumi.yaml`,
+      };
     }
     const value = valueAt(input, issue.path);
     const problem = value === undefined && issue.code === "invalid_type" ? "is required" : issue.message;
@@ -67,7 +82,12 @@ export function parseStackConfig(raw: RawStackConfig): TitanConfig {
   const input: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(raw.values)) {
     if (!ALL_KEYS.includes(key)) {
-      problems.push({ key: fullKey(key), problem: "is not a Titan config key", value: showValue(key, text), fix: fixFor(key) });
+      problems.push({
+        key: fullKey(key),
+        problem: "is not a Titan config key",
+        value: showValue(key, text),
+        fix: fixFor(key),
+      });
       continue;
     }
     if (isSecretKey(key)) {
@@ -81,13 +101,19 @@ export function parseStackConfig(raw: RawStackConfig): TitanConfig {
         continue;
       }
       // An optional secret left empty means "not configured".
-      if (text !== "" || key === "bybitApiKey" || key === "bybitSecretKey" || key === "masterPassword") input[key] = text;
+      if (text !== "" || key === "bybitApiKey" || key === "bybitSecretKey" || key === "masterPassword")
+        input[key] = text;
       continue;
     }
     try {
       input[key] = decode(key as PlainKey, text);
     } catch {
-      problems.push({ key: fullKey(key), problem: "is not valid JSON", value: showValue(key, text), fix: fixFor(key) });
+      problems.push({
+        key: fullKey(key),
+        problem: "is not valid JSON",
+        value: showValue(key, text),
+        fix: fixFor(key),
+      });
     }
   }
   const result = TitanConfigSchema.safeParse(input);
@@ -96,4 +122,21 @@ export function parseStackConfig(raw: RawStackConfig): TitanConfig {
   const reported = new Set(problems.map((p) => p.key));
   const more = result.success ? [] : problemsFromZod(result.error, input).filter((p) => !reported.has(p.key));
   throw new ConfigError([...problems, ...more]);
+}
+
+/**
+ * Many copies of the topology are for the benchmark's synthetic stacks only, so a prod stack can
+ * never deploy 50 of them: above 1, the stack's name must start with `bench`. The entry calls this
+ * before registering any resource.
+ */
+export function assertBenchReplicasAllowed(replicas: number, stack: string): void {
+  if (replicas <= 1 || stack.startsWith(BENCH_STACK_PREFIX)) return;
+  throw new ConfigError([
+    {
+      key: fullKey("benchReplicas"),
+      problem: `is above 1 on stack '${stack}'; only a stack whose name starts with '${BENCH_STACK_PREFIX}' may compose several copies`,
+      value: String(replicas),
+      fix: fixFor("benchReplicas"),
+    },
+  ]);
 }

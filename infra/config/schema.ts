@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_BENCH_REPLICAS } from "./keys";
 import {
   canonicalCidr,
   hostBitsAreZero,
@@ -35,7 +36,10 @@ const sizeSlug = z
 const pinnedTag = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be an image tag")
-  .refine((tag) => tag !== "latest" && /\d/.test(tag), "must be a pinned version such as '2.10.24-alpine', never 'latest'");
+  .refine(
+    (tag) => tag !== "latest" && /\d/.test(tag),
+    "must be a pinned version such as '2.10.24-alpine', never 'latest'",
+  );
 
 const cidrEntry = z.string().transform((text, ctx) => {
   let cidr: ReturnType<typeof parseCidrOrHost>;
@@ -55,7 +59,10 @@ const cidrEntry = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
   if (!hostBitsAreZero(cidr)) {
-    ctx.addIssue({ code: "custom", message: `'${text}' has host bits set; did you mean '${canonicalCidr(cidr)}'?` });
+    ctx.addIssue({
+      code: "custom",
+      message: `'${text}' has host bits set; did you mean '${canonicalCidr(cidr)}'?`,
+    });
     return z.NEVER;
   }
   return canonicalCidr(cidr);
@@ -72,7 +79,10 @@ const vpcCidr = z.string().superRefine((text, ctx) => {
   if (!text.includes("/") || cidr[1] < 16 || cidr[1] > 24) {
     ctx.addIssue({ code: "custom", message: `'${text}' must have a prefix from /16 to /24` });
   } else if (!isInsideRfc1918(cidr)) {
-    ctx.addIssue({ code: "custom", message: `'${text}' is not inside RFC 1918 (10/8, 172.16/12, 192.168/16)` });
+    ctx.addIssue({
+      code: "custom",
+      message: `'${text}' is not inside RFC 1918 (10/8, 172.16/12, 192.168/16)`,
+    });
   } else if (!hostBitsAreZero(cidr)) {
     ctx.addIssue({ code: "custom", message: `'${text}' has host bits set; use '${canonicalCidr(cidr)}'` });
   } else {
@@ -113,7 +123,10 @@ export const TitanConfigSchema = z
     requireHardwareKeys: z.boolean().default(false),
     domain: z
       .string()
-      .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name"),
+      .regex(
+        /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        "must be a lower-case DNS name",
+      ),
     acmeEmail: z.email("must be an e-mail address for Let's Encrypt notices"),
     acmeStaging: z.boolean().default(false),
     manageDns: z.boolean().default(false),
@@ -132,6 +145,8 @@ export const TitanConfigSchema = z
       .regex(/^[a-z_][a-z0-9_-]{0,30}$/, "must be a Linux user name")
       .refine((u) => u !== "root", "must not be root")
       .default("titan"),
+    /** Copies of the whole topology, for the benchmark's synthetic stacks only (see parse.ts). */
+    benchReplicas: z.number().int("must be a whole number").min(1).max(MAX_BENCH_REPLICAS).default(1),
     bybitApiKey: requiredSecret,
     bybitSecretKey: requiredSecret,
     masterPassword: requiredSecret.refine((v) => v.length >= 16, "is shorter than 16 characters"),

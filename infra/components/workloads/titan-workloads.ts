@@ -25,6 +25,8 @@ export interface WorkloadHost {
 
 export interface TitanWorkloadsArgs {
   cfg: TitanConfig;
+  /** Goes before each child's resource name (a bench copy's `r3-`); empty for the real stack. */
+  namePrefix?: string;
   stack: string;
   hosts: readonly WorkloadHost[];
   /** The trading droplet's VPC address: published internal ports and certificate SANs. */
@@ -39,9 +41,14 @@ export class TitanWorkloads extends pulumi.ComponentResource {
     super("titan:workloads:TitanWorkloads", name, {}, opts);
     const { cfg } = args;
     const topology = cfg.topology;
-    const secrets = new GeneratedSecrets("secrets", { rotationEpoch: cfg.rotationEpoch }, { parent: this });
-    const ca = new StackCa("stack-ca", { stack: args.stack }, { parent: this });
-    const natsServer = ca.issue("nats-server", {
+    const p = args.namePrefix ?? "";
+    const secrets = new GeneratedSecrets(
+      `${p}secrets`,
+      { rotationEpoch: cfg.rotationEpoch },
+      { parent: this },
+    );
+    const ca = new StackCa(`${p}stack-ca`, { stack: args.stack }, { parent: this });
+    const natsServer = ca.issue(`${p}nats-server`, {
       commonName: "nats",
       usage: "server",
       dnsNames: ["nats"],
@@ -49,18 +56,22 @@ export class TitanWorkloads extends pulumi.ComponentResource {
     });
     const split = topology === "split";
     const gatewayServer = split
-      ? ca.issue("brain-gateway-server", {
+      ? ca.issue(`${p}brain-gateway-server`, {
           commonName: "brain-gateway",
           usage: "server",
           ipAddresses: [args.tradingPrivateIp],
         })
       : undefined;
     const consoleClient = split
-      ? ca.issue("console-api-client", { commonName: "titan-console-api", usage: "client" })
+      ? ca.issue(`${p}console-api-client`, { commonName: "titan-console-api", usage: "client" })
       : undefined;
 
     // Registry look-ups need no Docker daemon; this provider never connects to one.
-    const registry = new docker.Provider("registry", { disableDockerDaemonCheck: true }, { parent: this });
+    const registry = new docker.Provider(
+      `${p}registry`,
+      { disableDockerDaemonCheck: true },
+      { parent: this },
+    );
     const operator = operatorSecrets(cfg);
     const secretValue = (container: ContainerName, source: SecretSource): pulumi.Output<string> => {
       if (source === "nats") {

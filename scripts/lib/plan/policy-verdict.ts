@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RegisteredResource } from "../offline/run-program";
-import { type EngineResource, type PolicyDiagnostic, startPolicyPack } from "../policy-engine";
+import {
+  type EngineResource,
+  type PolicyDiagnostic,
+  type PolicyPackSession,
+  startPolicyPack,
+} from "../policy-engine";
+import { prepareCompiledPack } from "./compiled-pack";
 
 export interface PolicyViolation {
   policy: string;
@@ -58,22 +64,56 @@ const toViolation = (d: PolicyDiagnostic): PolicyViolation => ({
   message: d.message,
 });
 
-/**
- * Starts the pack as its own process, as the CLI does, and sends it every custom resource with
- * `Analyze` and the whole stack with `AnalyzeStack`, with the stack's policy config.
- */
-export async function judgeWithPolicyPack(
-  dir: string,
-  stack: string,
-  project: string,
-  resources: RegisteredResource[],
-  configFile?: string,
-): Promise<PolicyVerdict> {
-  const packDir = join(dir, "policy");
+export interface OpenPackOptions {
+  /** Project directory: its `policy/` is the pack. */
+  dir: string;
+  stack: string;
+  project: string;
+  /** `--policy-config`; default `policy/config.<stack>.json` when it exists. */
+  configFile?: string;
+  /** true: run the TypeScript sources through ts-node's type-check, as the CLI does; false: the esbuild transpile. */
+  typecheck: boolean;
+}
+
+export interface OpenPack {
+  session: PolicyPackSession;
+  configPath: string | null;
+  /** Milliseconds spent transpiling (0 with `typecheck`, ~0 on a cache hit). */
+  compileMs: number;
+}
+
+/** Reads the stack's policy config; the `--policy-config` file must exist when given. */
+export function readPolicyConfig(packDir: string, stack: string, configFile?: string) {
   const configPath = configFile ?? join(packDir, `config.${stack}.json`);
   if (configFile && !existsSync(configFile)) throw new Error(`--policy-config: ${configFile} not found`);
-  const config = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>) : undefined;
-  const session = await startPolicyPack({ packDir, stack, project, dryRun: true, ...(config ? { config } : {}) });
+  if (!existsSync(configPath)) return { configPath: null, config: undefined };
+  return { configPath, config: JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown> };
+}
+
+/** Starts the pack as its own process, as the CLI does, configured with the stack's policy config. */
+export async function openPolicyPack(opts: OpenPackOptions): Promise<OpenPack> {
+  const sourceDir = join(opts.dir, "policy");
+  const { configPath, config } = readPolicyConfig(sourceDir, opts.stack, opts.configFile);
+  const compiled = opts.typecheck ? undefined : await prepareCompiledPack(sourceDir);
+  const session = await startPolicyPack({
+    packDir: compiled?.dir ?? sourceDir,
+    stack: opts.stack,
+    project: opts.project,
+    dryRun: true,
+    ...(config ? { config } : {}),
+  });
+  return { session, configPath, compileMs: compiled?.buildMs ?? 0 };
+}
+
+/**
+ * Sends every custom resource with `Analyze` and the whole stack with `AnalyzeStack` to a started
+ * pack, then stops it.
+ */
+export async function judgeWithOpenPack(
+  pack: OpenPack,
+  resources: RegisteredResource[],
+): Promise<PolicyVerdict> {
+  const { session } = pack;
   try {
     const info = await session.info();
     // The engine analyzes custom resources; components are only parents in the tree.
@@ -86,7 +126,7 @@ export async function judgeWithPolicyPack(
     return {
       pack: info.name,
       version: info.version,
-      configFile: config ? configPath : null,
+      configFile: pack.configPath,
       policies: info.policies.length,
       violations,
       mandatory: violations.filter((v) => v.level === "mandatory").length,
