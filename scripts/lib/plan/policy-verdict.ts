@@ -100,6 +100,8 @@ export async function openPolicyPack(opts: OpenPackOptions): Promise<OpenPack> {
     stack: opts.stack,
     project: opts.project,
     dryRun: true,
+    // The port arrives while this process runs the program: a large stack keeps it busy for long.
+    startTimeoutMs: 600_000,
     ...(config ? { config } : {}),
   });
   return { session, configPath, compileMs: compiled?.buildMs ?? 0 };

@@ -43,6 +43,10 @@ export async function planResources(opts: PlanOptions): Promise<PlanResources> {
   const { composeTitanStack } = await import("../../../stacks/titan");
   const { readStackConfig } = await import("../../../infra/config/read");
   let run: Awaited<ReturnType<typeof runProgramOffline>>;
+  // Pulumi captures `new Error().stack` for every resource (its source position, unused here);
+  // with the source maps tsx enables, mapping those stacks costs more than the program itself.
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   try {
     run = await runProgramOffline({
       project: files.project,
@@ -55,6 +59,8 @@ export async function planResources(opts: PlanOptions): Promise<PlanResources> {
   } catch (err) {
     if (err instanceof ConfigError) throw new PlanUsageError(err.message);
     throw err;
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps);
   }
   return {
     project: files.project,
