@@ -55,7 +55,9 @@ describe("no-public-protected-ports", () => {
   it("honours configured ports", async () => {
     const rules = [{ protocol: "tcp", portRange: "9000", sourceAddresses: ["0.0.0.0/0"] }];
     expect(await check(rules)).toEqual([]);
-    expect(await check(rules, { protectedPorts: [9000] })).toHaveLength(1);
+    expect(await check(rules, { protectedPorts: [9000] })).toEqual([
+      expect.stringContaining("to protected port(s) 9000."),
+    ]);
   });
 
   it("ignores other resource types", async () => {

@@ -44,7 +44,11 @@ describe("public-ingress-edge-only", () => {
       ),
     ).toEqual([]);
     const web = [{ protocol: "tcp", portRange: "443", sourceAddresses: ["::/0"] }];
-    expect(await check(["web"], web)).toHaveLength(1);
+    expect(await check(["web"], web)).toEqual([
+      expect.stringContaining(
+        "targets tag 'web', which is not a public-ingress tag (titan-edge, titan-single). Fix: put public rules in a firewall that targets only the edge droplets by their public-ingress tag.",
+      ),
+    ]);
     expect(await check(["web"], web, {}, { publicIngressTags: ["web"] })).toEqual([]);
   });
 });

@@ -36,6 +36,11 @@ describe("stateful-resources-protected", () => {
 
   it("honours configured stateful tags", async () => {
     expect(await run(T.droplet, ["db"], {})).toEqual([]);
-    expect(await run(T.droplet, ["db"], {}, { statefulTags: ["db"] })).toHaveLength(2);
+    expect(await run(T.droplet, ["db"], {}, { statefulTags: ["db"] })).toEqual([
+      expect.stringContaining("is not protected. Fix: set the resource option protect: true."),
+      expect.stringContaining(
+        'does not ignore changes to userData, sshKeys, image, so editing them replaces it. Fix: add ignoreChanges: ["userData", "sshKeys", "image"].',
+      ),
+    ]);
   });
 });

@@ -67,12 +67,22 @@ describe("traefik-config-safe", () => {
       expect.stringContaining("the API dashboard is enabled"),
       expect.stringContaining("provider 'docker' is enabled"),
     ]);
-    expect(await check(`${TRAEFIK_STATIC}api: {}\n`, TRAEFIK_DYNAMIC)).toHaveLength(1);
+    expect(await check(`${TRAEFIK_STATIC}api: {}\n`, TRAEFIK_DYNAMIC)).toEqual([
+      expect.stringContaining(
+        "the API dashboard is enabled. Fix: set api.dashboard: false or remove the api section",
+      ),
+    ]);
     expect(await check(`${TRAEFIK_STATIC}api:\n  dashboard: false\n`, TRAEFIK_DYNAMIC)).toEqual([]);
     const flags = await check(TRAEFIK_STATIC, TRAEFIK_DYNAMIC, {
       command: ["--api.insecure=true", "--providers.docker=true", "--api"],
     });
-    expect(flags).toHaveLength(3);
+    expect(flags).toEqual([
+      expect.stringContaining("command flag --api.insecure=true enables the API. Fix: remove it"),
+      expect.stringContaining(
+        "command flag --providers.docker=true enables a provider other than file. Fix: use the file provider only",
+      ),
+      expect.stringContaining("command flag --api enables the API dashboard. Fix: remove it"),
+    ]);
   });
 
   it("refuses routes to brain and execution", async () => {
