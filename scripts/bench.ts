@@ -73,6 +73,21 @@ async function main(): Promise<void> {
     "--policy-config",
     PROD_POLICY_CONFIG,
   ];
+  // Resource sets, planned in this process.
+  const prod = await planResources({ dir: repo, stack: "prod", strict: false });
+  const single = await planResources({ dir: repo, stack: "single", strict: false });
+  const ten = await planResources({ dir: bench10.dir, stack: bench10.stack, strict: false });
+  const fifty = await planResources({ dir: bench50.dir, stack: bench50.stack, strict: false });
+
+  // 3. Deploy critical path, 4. cost.
+  const latencies = JSON.parse(
+    readFileSync(join(repo, "data/deploy-latencies.json"), "utf8"),
+  ) as LatencyTable;
+  const prodCost = estimateMonthlyCost(prod.resources);
+
+  const deploy = estimateDeploy(prod.resources, latencies);
+  log(`deploy estimate ${deploy.estimateSeconds} s, lower bound ${deploy.lowerBoundSeconds} s`);
+
   log("offline plan:");
   const prodTiming = timePlanRuns("prod", repo, [], runs);
   const bench10Timing = timePlanRuns("bench10", repo, benchArgs(bench10), runs);
@@ -83,12 +98,6 @@ async function main(): Promise<void> {
     ? { ...timePlanRuns(`prod @${BEFORE_COMMIT}`, beforeDir, [], runs), commit: BEFORE_COMMIT }
     : undefined;
 
-  // Resource sets, planned in this process.
-  const prod = await planResources({ dir: repo, stack: "prod", strict: false });
-  const single = await planResources({ dir: repo, stack: "single", strict: false });
-  const ten = await planResources({ dir: bench10.dir, stack: bench10.stack, strict: false });
-  const fifty = await planResources({ dir: bench50.dir, stack: bench50.stack, strict: false });
-
   // 2. Policy evaluation alone.
   log("policy evaluation:");
   const compiled = await prepareCompiledPack(join(repo, "policy"));
@@ -97,19 +106,8 @@ async function main(): Promise<void> {
   const prodThroughput = await measureThroughput(pack, prod.resources, repeats);
   const { info: _prodInfo, ...prodPolicy } = prodThroughput;
   const { info: _fiftyInfo, ...fiftyPolicy } = await measureThroughput(pack, fifty.resources, repeats);
-  const perPolicy = await measurePolicyCosts(
-    pack,
-    prodThroughput.info.policies,
-    fifty.resources,
-    repeats,
-    log,
-  );
-
-  // 3. Deploy critical path, 4. cost.
-  const latencies = JSON.parse(
-    readFileSync(join(repo, "data/deploy-latencies.json"), "utf8"),
-  ) as LatencyTable;
-  const prodCost = estimateMonthlyCost(prod.resources);
+  // Per policy on the 10× set: enough work to time each policy, 18 pack starts in reasonable time.
+  const perPolicy = await measurePolicyCosts(pack, prodThroughput.info.policies, ten.resources, repeats, log);
 
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -136,7 +134,7 @@ async function main(): Promise<void> {
       ...(before ? { before } : {}),
     },
     policy: { prod: prodPolicy, bench50: fiftyPolicy, perPolicy },
-    deploy: estimateDeploy(prod.resources, latencies),
+    deploy,
     cost: {
       prodMonthlyUsd: prodCost.monthlyUsd,
       singleMonthlyUsd: estimateMonthlyCost(single.resources).monthlyUsd,

@@ -1,6 +1,6 @@
 import type { DeployGraph, GraphNode } from "./deploy-graph";
 
-export interface PathStep {
+interface PathStep {
   urn: string;
   name: string;
   type: string;

@@ -1,6 +1,6 @@
 import type { GraphNode } from "./deploy-graph";
 
-export interface LatencyStep {
+interface LatencyStep {
   seconds: number;
   source: string;
 }
@@ -12,7 +12,7 @@ export interface LatencyTable {
   imagePull: { source: string; defaultSeconds: number; byRepository: { match: string; seconds: number }[] };
 }
 
-export type StepName =
+type StepName =
   | "dropletCreate"
   | "cloudInit"
   | "volumeCreate"
@@ -52,7 +52,7 @@ const LOCAL_PACKAGES = ["random:", "tls:"];
 
 export const isDroplet = (n: GraphNode) => n.type === "digitalocean:index/droplet:Droplet";
 export const isContainer = (n: GraphNode) => n.type === "docker:index/container:Container";
-export const isImagePull = (n: GraphNode) => n.type === "docker:index/remoteImage:RemoteImage";
+const isImagePull = (n: GraphNode) => n.type === "docker:index/remoteImage:RemoteImage";
 /** The command that waits for a droplet's cloud-init: everything on that host starts after it. */
 export const isHostReadyWait = (n: GraphNode) =>
   n.type === "command:local:Command" && n.name.endsWith("cloud-init-wait");

@@ -38,7 +38,7 @@ function listSources(packDir: string, dir = packDir): string[] {
 }
 
 /** A hash of everything the transpiled pack depends on: sources, metadata and the compiler. */
-export function packSourceHash(packDir: string): string {
+function packSourceHash(packDir: string): string {
   const hash = createHash("sha256").update(`esbuild ${esbuildVersion}\n`);
   const files = [
     ...listSources(packDir),
@@ -54,11 +54,11 @@ export function packSourceHash(packDir: string): string {
 }
 
 /**
- * The cache sits in the node_modules that holds @pulumi/policy, so the pack's bare imports (kept
+ * The cache sits in the node_modules that holds @pulumi/pulumi (and, hoisted beside it, @pulumi/policy), so the pack's bare imports (kept
  * external) resolve to the same packages as when ts-node runs the sources.
  */
 function defaultCacheRoot(): string {
-  const policyPackage = require.resolve("@pulumi/policy/package.json");
+  const policyPackage = require.resolve("@pulumi/pulumi/package.json");
   return resolve(dirname(policyPackage), "..", "..", ".cache", "titan-policy");
 }
 

@@ -83,7 +83,7 @@ export interface OpenPack {
 }
 
 /** Reads the stack's policy config; the `--policy-config` file must exist when given. */
-export function readPolicyConfig(packDir: string, stack: string, configFile?: string) {
+function readPolicyConfig(packDir: string, stack: string, configFile?: string) {
   const configPath = configFile ?? join(packDir, `config.${stack}.json`);
   if (configFile && !existsSync(configFile)) throw new Error(`--policy-config: ${configFile} not found`);
   if (!existsSync(configPath)) return { configPath: null, config: undefined };
