@@ -7,6 +7,7 @@ import { RoleFirewall } from "../infra/components/firewall";
 import { TitanHost } from "../infra/components/host";
 import { TitanNetwork } from "../infra/components/network";
 import { TitanWorkloads } from "../infra/components/workloads/titan-workloads";
+import { PLANES_OF_ROLE, processLimitsFor } from "../infra/workloads/services";
 import { assertBenchReplicasAllowed } from "../infra/config/parse";
 import type { Role, TitanConfig } from "../infra/config/schema";
 
@@ -86,6 +87,7 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
         deployUser: cfg.deployUser,
         sshPublicKeys: cfg.sshPublicKeys,
         fail2ban: role !== "trading",
+        processLimits: processLimitsFor(cfg.topology, role),
         ...(volumeName ? { dataVolume: { deviceName: volumeName } } : {}),
       }),
       backups: cfg.backups,
@@ -141,13 +143,13 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
         ? [
             {
               name: `${p}edge`,
-              planes: ["edge"],
+              planes: PLANES_OF_ROLE.edge,
               dropletId: front.droplet.id,
               sshAddress: reservedIp.ipAddress,
             },
             {
               name: `${p}trading`,
-              planes: ["trading"],
+              planes: PLANES_OF_ROLE.trading,
               dropletId: trading.droplet.id,
               sshAddress: trading.droplet.ipv4AddressPrivate,
               jumpAddress: reservedIp.ipAddress,
@@ -156,7 +158,7 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
         : [
             {
               name: `${p}single`,
-              planes: ["edge", "trading"],
+              planes: PLANES_OF_ROLE.single,
               dropletId: front.droplet.id,
               sshAddress: reservedIp.ipAddress,
             },

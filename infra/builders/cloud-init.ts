@@ -45,6 +45,8 @@ export interface CloudInitInput {
   fail2ban?: boolean;
   /** Default: Ubuntu's NTP pool plus time.cloudflare.com. */
   ntpServers?: readonly string[];
+  /** One systemd slice per container on this host, bounding its process count (TasksMax). */
+  processLimits?: readonly ProcessLimit[];
 }
 
 export const DEFAULT_NTP_SERVERS: readonly string[] = ["ntp.ubuntu.com", "time.cloudflare.com"];
@@ -103,7 +105,25 @@ const dockerDaemonJson = {
   "log-opts": { "max-size": "10m", "max-file": "5" },
   "live-restore": true,
   "no-new-privileges": true,
+  // Containers are placed in per-service systemd slices (cgroup-parent), which needs this driver.
+  "exec-opts": ["native.cgroupdriver=systemd"],
 };
+
+/** A per-container process limit: a systemd slice the container's cgroup lives under. */
+export interface ProcessLimit {
+  /** `titan-<service>.slice` */
+  slice: string;
+  tasksMax: number;
+}
+const SLICE_PATTERN = /^titan-[a-z0-9-]{1,48}\.slice$/;
+
+function sliceUnit(limit: ProcessLimit): string {
+  assertPattern("processLimits.slice", limit.slice, SLICE_PATTERN);
+  if (!Number.isInteger(limit.tasksMax) || limit.tasksMax < 16 || limit.tasksMax > 65536) {
+    throw new Error(`processLimits.tasksMax: ${limit.tasksMax} is not a whole number from 16 to 65536`);
+  }
+  return `[Unit]\nDescription=Titan container ${limit.slice}: process limit\n\n[Slice]\nTasksMax=${limit.tasksMax}\n`;
+}
 
 export function buildCloudInit(input: CloudInitInput): string {
   const user = assertPattern("deployUser", input.deployUser, UNIX_USER_PATTERN);
@@ -136,6 +156,8 @@ export function buildCloudInit(input: CloudInitInput): string {
       'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\nAPT::Periodic::AutocleanInterval "7";\n',
     ),
     file("/etc/docker/daemon.json", `${JSON.stringify(dockerDaemonJson, null, 2)}\n`),
+    // Docker's API has no pids limit in @pulumi/docker: each container's slice caps its processes.
+    ...(input.processLimits ?? []).map((limit) => file(`/etc/systemd/system/${limit.slice}`, sliceUnit(limit))),
   ];
   if (fail2ban) {
     writeFiles.push(

@@ -1,6 +1,6 @@
 // The hardening every container gets, from its service entry. Pure: the component adds image,
 // env, ports, networks and uploads, which depend on deploy-time values.
-import type { ServiceSpec } from "./services";
+import { processSlice, type ServiceSpec } from "./services";
 
 export const LOG_OPTS = { "max-size": "10m", "max-file": "5" } as const;
 export const SECURITY_OPTS: readonly string[] = ["no-new-privileges:true"];
@@ -17,6 +17,8 @@ export interface HardenedSettings {
   logOpts: Record<string, string>;
   memory: number;
   memorySwap: number;
+  /** The host slice whose TasksMax is this container's pids limit. */
+  cgroupParent: string;
   tmpfs: Record<string, string>;
   healthcheck: { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
   command?: string[];
@@ -39,6 +41,7 @@ export function hardenedSettings(spec: ServiceSpec): HardenedSettings {
     memory: spec.memoryMb,
     // Equal to memory: no swap, so a leak ends in an OOM kill and a restart, not a slow host.
     memorySwap: spec.memoryMb,
+    cgroupParent: processSlice(spec.name),
     tmpfs: { ...spec.tmpfs },
     healthcheck: {
       tests: [...spec.healthcheck],

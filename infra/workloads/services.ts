@@ -60,8 +60,9 @@ export interface ServiceSpec {
   healthcheck: readonly string[];
   memoryMb: number;
   /**
-   * Intended pids limit. @pulumi/docker 5.2 has no pids_limit input, and an nproc ulimit counts
-   * per UID across the host (Titan images share uid 1001), so it is recorded, not yet enforced.
+   * Process limit. @pulumi/docker 5.2 has no pids_limit input, and an nproc ulimit counts per UID
+   * across the host (Titan images share uid 1001), so it is enforced by a systemd slice per
+   * container (TasksMax, written by cloud-init) that the container's cgroup lives under.
    */
   pidsLimit: number;
   readOnlyRootFs: boolean;
@@ -288,6 +289,23 @@ export const SERVICES: readonly ServiceSpec[] = [
     command: ["nginx", "-c", `${GATEWAY_CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
   },
 ];
+
+/** The systemd slice that bounds a container's processes; cloud-init defines it on the host. */
+export const processSlice = (name: ContainerName): string => `titan-${name}.slice`;
+
+/** The planes each droplet role serves. */
+export const PLANES_OF_ROLE: Readonly<Record<"edge" | "trading" | "single", readonly Plane[]>> = {
+  edge: ["edge"],
+  trading: ["trading"],
+  single: ["edge", "trading"],
+};
+
+/** The process limits (one slice per container) a droplet of this role must define. */
+export function processLimitsFor(topology: Topology, role: keyof typeof PLANES_OF_ROLE) {
+  return servicesFor(topology)
+    .filter((s) => PLANES_OF_ROLE[role].includes(s.plane))
+    .map((s) => ({ slice: processSlice(s.name), tasksMax: s.pidsLimit }));
+}
 
 /** The containers a topology runs, each with the role of the droplet it lands on. */
 export function servicesFor(topology: Topology): ServiceSpec[] {

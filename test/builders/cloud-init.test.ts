@@ -158,10 +158,34 @@ describe("buildCloudInit", () => {
     ]);
     for (const role of ROLES) {
       const p = parse(
-        buildCloudInit(input({ role, dataVolume: role === "edge" ? undefined : { deviceName: "d" } })),
+        buildCloudInit(
+          input({
+            role,
+            dataVolume: role === "edge" ? undefined : { deviceName: "d" },
+            processLimits: [{ slice: "titan-nats.slice", tasksMax: 256 }],
+          }),
+        ),
       );
       for (const key of Object.keys(p as object)) expect(known.has(key), key).toBe(true);
     }
+  });
+
+  it("writes one systemd slice per container with its process limit, and uses the systemd cgroup driver", () => {
+    const p = parsed(buildCloudInit(input({ processLimits: [{ slice: "titan-redis.slice", tasksMax: 128 }] })));
+    expect(fileAt(p, "/etc/systemd/system/titan-redis.slice").content).toMatch(/^\[Slice\]\nTasksMax=128$/m);
+    expect(JSON.parse(fileAt(p, "/etc/docker/daemon.json").content)["exec-opts"]).toEqual([
+      "native.cgroupdriver=systemd",
+    ]);
+    expect(p.runcmd[0]).toEqual(["systemctl", "daemon-reload"]);
+  });
+
+  it.each([
+    [{ slice: "../etc/passwd", tasksMax: 128 }, /processLimits.slice/],
+    [{ slice: "redis.slice", tasksMax: 128 }, /processLimits.slice/],
+    [{ slice: "titan-redis.slice", tasksMax: 0 }, /tasksMax/],
+    [{ slice: "titan-redis.slice", tasksMax: 1.5 }, /tasksMax/],
+  ])("refuses a bad process limit %o", (limit, message) => {
+    expect(() => buildCloudInit(input({ processLimits: [limit] }))).toThrow(message);
   });
 
   it("is deterministic (a change of user data replaces the droplet)", () => {
@@ -177,7 +201,13 @@ describe("real tools", () => {
       const f = join(dir, "user-data.yaml");
       writeFileSync(
         f,
-        buildCloudInit(input({ role, dataVolume: role === "edge" ? undefined : { deviceName: "d" } })),
+        buildCloudInit(
+          input({
+            role,
+            dataVolume: role === "edge" ? undefined : { deviceName: "d" },
+            processLimits: [{ slice: "titan-nats.slice", tasksMax: 256 }],
+          }),
+        ),
       );
       const r = spawnSync(findProgram("cloud-init") ?? "cloud-init", ["schema", "--config-file", f], {
         encoding: "utf8",

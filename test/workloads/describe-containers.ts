@@ -1,8 +1,10 @@
 // The container assertions, written once and run per topology (one topology per test file:
 // Pulumi's mocks keep global state).
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { SECRET_SCOPE, secretEnvNamesFor } from "../../infra/workloads/secrets";
-import { CONTAINER_NAMES, type ContainerName } from "../../infra/workloads/services";
+import { CONTAINER_NAMES, type ContainerName, serviceNamed } from "../../infra/workloads/services";
+import { plainInputs } from "../support/offline-stack";
 import type { Topology } from "../support/stack-config";
 import { runWorkloads, W } from "./workload-run";
 
@@ -166,6 +168,19 @@ export function describeContainers(topology: Topology) {
       expect(i.pidMode ?? "").toBe("");
       expect(i.networkMode).not.toMatch(/^(host|container:)/);
       expect((i.healthcheck as { tests: string[] }).tests.length).toBeGreaterThan(1);
+    });
+
+    it.each(expectedNames)("%s is bounded by a process-limit slice its host defines", (name) => {
+      const spec = serviceNamed(name as ContainerName);
+      const slice = `titan-${name}.slice`;
+      expect(run.inputs(name).cgroupParent).toBe(slice);
+      const droplet = topology === "single" ? "single-droplet" : `${spec.plane}-droplet`;
+      const userData = parse(String(plainInputs(run.find.one(W.droplet, droplet)).userData)) as {
+        write_files: { path: string; content: string }[];
+      };
+      const unit = userData.write_files.find((f) => f.path === `/etc/systemd/system/${slice}`);
+      expect(unit?.content).toMatch(new RegExp(`^TasksMax=${spec.pidsLimit}$`, "m"));
+      expect(spec.pidsLimit).toBeLessThanOrEqual(1024);
     });
 
     it("mounts no Docker socket and no host path outside the data volume", () => {
