@@ -7,7 +7,6 @@ export const CONFIG_NAMESPACE = "titan";
 export const REQUIRED_SECRET_KEYS = ["bybitApiKey", "bybitSecretKey", "masterPassword"] as const;
 export const OPTIONAL_SECRET_KEYS = ["binanceApiKey", "binanceSecretKey", "geminiApiKey"] as const;
 export const SECRET_KEYS = [...REQUIRED_SECRET_KEYS, ...OPTIONAL_SECRET_KEYS] as const;
-export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const PLAIN_KEYS = [
   "region",

@@ -9,15 +9,6 @@ export type ImageSource =
   | { kind: "titan"; image: string }
   | { kind: "third-party"; repository: string; tagKey: keyof TitanConfig["images"] };
 
-export const THIRD_PARTY_REPOSITORIES = {
-  traefik: "traefik",
-  nats: "nats",
-  postgres: "postgres",
-  redis: "redis",
-  // The unprivileged build runs as uid 101 and listens above 1024: no capability needed.
-  nginx: "nginxinc/nginx-unprivileged",
-} as const satisfies Record<keyof TitanConfig["images"], string>;
-
 /** `repository:tag`, the name the registry is asked about. Never `latest` (the schema refuses it). */
 export function taggedReference(source: ImageSource, cfg: Pick<TitanConfig, "release" | "images">): string {
   if (source.kind === "titan") return `${TITAN_REGISTRY}/${source.image}:${cfg.release}`;

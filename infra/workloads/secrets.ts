@@ -74,14 +74,6 @@ export const SECRET_SCOPE: Readonly<Record<ContainerName, readonly SecretEnv[]>>
   "brain-gateway": [],
 };
 
-/** Secrets delivered as uploaded files rather than env (content is a Pulumi secret). */
-export const SECRET_FILES: Readonly<Partial<Record<ContainerName, readonly string[]>>> = {
-  redis: ["redis.conf (requirepass)"],
-  nats: ["nats.conf (bcrypt hashes only)", "tls/server.key"],
-  "brain-gateway": ["tls/server.key"],
-  "titan-console-api": ["client.key"],
-};
-
 /** The NATS user each client container logs in as (DESIGN.md §3). */
 export const NATS_USER_OF: Readonly<Partial<Record<ContainerName, NatsUser>>> = {
   "titan-brain": "brain",
