@@ -9,14 +9,22 @@ const firewall = (rules: Record<string, unknown>[]) => ({
   urn: "urn:pulumi:prod::titan::digitalocean:index/firewall:Firewall::fw",
   type: "digitalocean:index/firewall:Firewall",
   name: "fw",
-  properties: { tags: ["titan-edge"], inboundRules: rules, outboundRules: [{ protocol: "tcp", portRange: "all", destinationAddresses: ["0.0.0.0/0"] }] },
+  properties: {
+    tags: ["titan-edge"],
+    inboundRules: rules,
+    outboundRules: [{ protocol: "tcp", portRange: "all", destinationAddresses: ["0.0.0.0/0"] }],
+  },
 });
 
 describe("policy-engine driver", () => {
   it("spawns the pack, configures it, analyzes and shuts down", async () => {
     const session = await startPolicyPack({
       packDir: PACK_DIR,
-      config: { all: "mandatory", "no-public-protected-ports": { enforcementLevel: "disabled" }, "ssh-allowlist-only": { allowlist: ["198.51.100.0/28"] } },
+      config: {
+        all: "mandatory",
+        "no-public-protected-ports": { enforcementLevel: "disabled" },
+        "ssh-allowlist-only": { allowlist: ["198.51.100.0/28"] },
+      },
       stack: "prod",
     });
     try {
@@ -41,7 +49,12 @@ describe("policy-engine driver", () => {
       expect(diagnostics[0]?.policyPackVersion).toBe("0.1.0");
 
       const stack = await session.analyzeStack([
-        { urn: "urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::lonely", type: "digitalocean:index/droplet:Droplet", name: "lonely", properties: { tags: ["x"] } },
+        {
+          urn: "urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::lonely",
+          type: "digitalocean:index/droplet:Droplet",
+          name: "lonely",
+          properties: { tags: ["x"] },
+        },
       ]);
       expect(stack).toHaveLength(1);
       expect(stack[0]?.urn).toBe("urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::lonely");
@@ -52,6 +65,8 @@ describe("policy-engine driver", () => {
   });
 
   it("refuses a directory that is not a pack", async () => {
-    await expect(startPolicyPack({ packDir: path.join(PACK_DIR, "lib") })).rejects.toThrow(/not a policy pack/);
+    await expect(startPolicyPack({ packDir: path.join(PACK_DIR, "lib") })).rejects.toThrow(
+      /not a policy pack/,
+    );
   });
 });
