@@ -7,9 +7,9 @@ import { RoleFirewall } from "../infra/components/firewall";
 import { TitanHost } from "../infra/components/host";
 import { TitanNetwork } from "../infra/components/network";
 import { TitanWorkloads } from "../infra/components/workloads/titan-workloads";
-import { PLANES_OF_ROLE, processLimitsFor } from "../infra/workloads/services";
 import { assertBenchReplicasAllowed } from "../infra/config/parse";
 import type { Role, TitanConfig } from "../infra/config/schema";
+import { PLANES_OF_ROLE, processLimitsFor } from "../infra/workloads/services";
 
 /** Stack outputs. Addresses and commands only: no secret is ever an output. */
 export interface TitanOutputs {

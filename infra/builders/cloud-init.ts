@@ -157,7 +157,9 @@ export function buildCloudInit(input: CloudInitInput): string {
     ),
     file("/etc/docker/daemon.json", `${JSON.stringify(dockerDaemonJson, null, 2)}\n`),
     // Docker's API has no pids limit in @pulumi/docker: each container's slice caps its processes.
-    ...(input.processLimits ?? []).map((limit) => file(`/etc/systemd/system/${limit.slice}`, sliceUnit(limit))),
+    ...(input.processLimits ?? []).map((limit) =>
+      file(`/etc/systemd/system/${limit.slice}`, sliceUnit(limit)),
+    ),
   ];
   if (fail2ban) {
     writeFiles.push(

@@ -3,7 +3,10 @@
  * regex, so a key whose declared type disagrees with its body, or a truncated key, is refused.
  * sshpk does not know the hardware-backed `sk-` types, hence this small parser.
  */
-export const HARDWARE_KEY_TYPES = ["sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"] as const;
+export const HARDWARE_KEY_TYPES = [
+  "sk-ssh-ed25519@openssh.com",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
+] as const;
 const SOFTWARE_KEY_TYPES = [
   "ssh-ed25519",
   "ecdsa-sha2-nistp256",
@@ -35,7 +38,9 @@ export function parseSshPublicKey(line: string): ParsedSshKey {
   if (!type || !body) throw new Error("expected '<type> <base64> [comment]'");
   const known = [...SOFTWARE_KEY_TYPES, ...HARDWARE_KEY_TYPES] as readonly string[];
   if (!known.includes(type)) {
-    throw new Error(`key type '${type}' is not accepted (use ed25519, ecdsa, rsa ≥ ${MIN_RSA_BITS} or sk- keys)`);
+    throw new Error(
+      `key type '${type}' is not accepted (use ed25519, ecdsa, rsa ≥ ${MIN_RSA_BITS} or sk- keys)`,
+    );
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new Error("key body is not base64");
   const blob = Buffer.from(body, "base64");
@@ -54,7 +59,8 @@ export function parseSshPublicKey(line: string): ParsedSshKey {
     // The modulus is a signed mpint: a leading zero byte only carries the sign.
     const bytes = modulus.value[0] === 0 ? modulus.value.length - 1 : modulus.value.length;
     parsed.bits = bytes * 8;
-    if (parsed.bits < MIN_RSA_BITS) throw new Error(`RSA key has ${parsed.bits} bits; at least ${MIN_RSA_BITS} needed`);
+    if (parsed.bits < MIN_RSA_BITS)
+      throw new Error(`RSA key has ${parsed.bits} bits; at least ${MIN_RSA_BITS} needed`);
   } else {
     // Every other accepted type carries at least one more field; an empty remainder is a truncated key.
     readString(blob, declared.next);

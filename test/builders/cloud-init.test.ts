@@ -171,7 +171,9 @@ describe("buildCloudInit", () => {
   });
 
   it("writes one systemd slice per container with its process limit, and uses the systemd cgroup driver", () => {
-    const p = parsed(buildCloudInit(input({ processLimits: [{ slice: "titan-redis.slice", tasksMax: 128 }] })));
+    const p = parsed(
+      buildCloudInit(input({ processLimits: [{ slice: "titan-redis.slice", tasksMax: 128 }] })),
+    );
     expect(fileAt(p, "/etc/systemd/system/titan-redis.slice").content).toMatch(/^\[Slice\]\nTasksMax=128$/m);
     expect(JSON.parse(fileAt(p, "/etc/docker/daemon.json").content)["exec-opts"]).toEqual([
       "native.cgroupdriver=systemd",

@@ -7,7 +7,11 @@ const ports = (rules: { portRange?: string }[]) => rules.map((r) => r.portRange)
 describe("buildFirewallRules", () => {
   it("edge: web from anywhere, SSH from the allow-list only", () => {
     const { inbound } = buildFirewallRules("edge", allow);
-    expect(inbound.filter((r) => r.sourceAddresses === undefined || r.sourceAddresses.includes("0.0.0.0/0")).map((r) => r.portRange)).toEqual(["80", "443"]);
+    expect(
+      inbound
+        .filter((r) => r.sourceAddresses === undefined || r.sourceAddresses.includes("0.0.0.0/0"))
+        .map((r) => r.portRange),
+    ).toEqual(["80", "443"]);
     expect(inbound.find((r) => r.portRange === "22")?.sourceAddresses).toEqual(allow);
     expect(inbound.every((r) => r.protocol === "tcp")).toBe(true);
   });
@@ -32,13 +36,11 @@ describe("buildFirewallRules", () => {
       expect(outbound.some((r) => r.destinationTags?.includes("titan-trading"))).toBe(role === "edge");
     }
     const { outbound } = buildFirewallRules("trading", allow);
-    expect(outbound.filter((r) => r.destinationAddresses?.join() === ANYWHERE.join()).map((r) => `${r.protocol}/${r.portRange}`)).toEqual([
-      "udp/53",
-      "tcp/53",
-      "udp/123",
-      "tcp/443",
-      "tcp/80",
-    ]);
+    expect(
+      outbound
+        .filter((r) => r.destinationAddresses?.join() === ANYWHERE.join())
+        .map((r) => `${r.protocol}/${r.portRange}`),
+    ).toEqual(["udp/53", "tcp/53", "udp/123", "tcp/443", "tcp/80"]);
   });
 
   it("refuses an empty allow-list rather than emitting an SSH rule without sources", () => {

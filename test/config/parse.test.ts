@@ -64,7 +64,11 @@ const badValues: [string, string | undefined, string][] = [
   ["sshPublicKeys", json([]), "titan:sshPublicKeys"],
   ["sshPublicKeys", json(["ssh-ed25519 not-base64!"]), "titan:sshPublicKeys[0]"],
   ["sshPublicKeys", json(["ssh-dss AAAAB3NzaC1kc3MAAACBAP"]), "titan:sshPublicKeys[0]"],
-  ["sshPublicKeys", json([fakePublicKey().replace("ssh-ed25519", "ecdsa-sha2-nistp256")]), "titan:sshPublicKeys[0]"],
+  [
+    "sshPublicKeys",
+    json([fakePublicKey().replace("ssh-ed25519", "ecdsa-sha2-nistp256")]),
+    "titan:sshPublicKeys[0]",
+  ],
   ["sshPublicKeys", json(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"]), "titan:sshPublicKeys[0]"],
   ["domain", "Not A Domain", "titan:domain"],
   ["acmeEmail", "ops-at-example", "titan:acmeEmail"],

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { ALL_KEYS, SECRET_KEYS, STRUCTURED_KEYS } from "../../infra/config/keys";
 import { parseStackConfig } from "../../infra/config/parse";
 import { readStackFiles } from "../../scripts/lib/stack-files";
@@ -44,8 +44,15 @@ describe.each(["prod", "single"])("Pulumi.%s.yaml", (stack) => {
         .filter(([k]) => k.startsWith("titan:"))
         .map(([k, v]) => [k.slice("titan:".length), v]),
     );
-    const secrets = { bybitApiKey: "fake-a-key", bybitSecretKey: "fake-a-secret", masterPassword: "fake-master-password-long" };
-    const cfg = parseStackConfig({ values: { ...values, ...secrets }, secretKeys: new Set(Object.keys(secrets)) });
+    const secrets = {
+      bybitApiKey: "fake-a-key",
+      bybitSecretKey: "fake-a-secret",
+      masterPassword: "fake-master-password-long",
+    };
+    const cfg = parseStackConfig({
+      values: { ...values, ...secrets },
+      secretKeys: new Set(Object.keys(secrets)),
+    });
     expect(cfg.topology).toBe(stack === "prod" ? "split" : "single");
     if (stack === "prod") {
       expect(cfg.requireHardwareKeys).toBe(true);

@@ -2,14 +2,18 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 
 const repo = resolve(__dirname, "../..");
 const tsx = join(repo, "node_modules/.bin/tsx");
 
 function plan(args: string[], cwd = repo) {
-  const run = spawnSync(tsx, [join(repo, "scripts/plan.ts"), ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(tsx, [join(repo, "scripts/plan.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -17,7 +21,9 @@ function plan(args: string[], cwd = repo) {
 function scratchProject(stack: string, edit: (config: Record<string, unknown>) => void) {
   const dir = mkdtempSync(join(tmpdir(), "titan-plan-"));
   copyFileSync(join(repo, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-  const doc = parse(readFileSync(join(repo, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const doc = parse(readFileSync(join(repo, "Pulumi.prod.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
   edit(doc.config);
   writeFileSync(join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
   symlinkSync(join(repo, "policy"), join(dir, "policy"));
@@ -54,23 +60,40 @@ describe("npm run plan", () => {
   });
 
   it("keeps the internal ports off the internet in the reachability matrix", () => {
-    const doc = JSON.parse(json.stdout) as { reachability: { droplet: string; port: number; exposure: string }[] };
+    const doc = JSON.parse(json.stdout) as {
+      reachability: { droplet: string; port: number; exposure: string }[];
+    };
     for (const row of doc.reachability) {
-      if ([3100, 3002, 4222, 8222, 5432, 6379].includes(row.port)) expect(["closed", "host", "vpc"]).toContain(row.exposure);
+      if ([3100, 3002, 4222, 8222, 5432, 6379].includes(row.port))
+        expect(["closed", "host", "vpc"]).toContain(row.exposure);
       if (row.droplet === "trading") expect(row.exposure).not.toBe("internet");
     }
-    expect(doc.reachability.find((r) => r.droplet === "edge" && r.port === 22)?.exposure).toBe("allow-listed");
+    expect(doc.reachability.find((r) => r.droplet === "edge" && r.port === 22)?.exposure).toBe(
+      "allow-listed",
+    );
   });
 
   it("exits 1 when a mandatory policy fails (a prod stack with backups off)", () => {
     const { dir } = scratchProject("planted", (c) => {
       c["titan:backups"] = false;
     });
-    const run = plan(["--stack", "planted", "--dir", dir, "--json", "--policy-config", join(repo, "policy/config.prod.json")]);
+    const run = plan([
+      "--stack",
+      "planted",
+      "--dir",
+      dir,
+      "--json",
+      "--policy-config",
+      join(repo, "policy/config.prod.json"),
+    ]);
     expect(run.code, run.stderr).toBe(1);
-    const doc = JSON.parse(run.stdout) as { policy: { mandatory: number; violations: { policy: string; level: string; message: string }[] } };
+    const doc = JSON.parse(run.stdout) as {
+      policy: { mandatory: number; violations: { policy: string; level: string; message: string }[] };
+    };
     expect(doc.policy.mandatory).toBeGreaterThan(0);
-    const backups = doc.policy.violations.filter((v) => v.policy === "droplet-baseline" && v.level === "mandatory");
+    const backups = doc.policy.violations.filter(
+      (v) => v.policy === "droplet-baseline" && v.level === "mandatory",
+    );
     expect(backups.map((v) => v.message).join("\n")).toMatch(/backups/i);
   });
 

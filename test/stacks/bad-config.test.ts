@@ -4,7 +4,11 @@ import { runStack } from "../support/offline-stack";
 import { validRawConfig } from "../support/stack-config";
 
 const cases: [string, (v: Record<string, string>, secret: Set<string>) => void, string][] = [
-  ["an SSH allow-list open to the world", (v) => (v.sshAllowlist = JSON.stringify(["0.0.0.0/0"])), "titan:sshAllowlist[0]"],
+  [
+    "an SSH allow-list open to the world",
+    (v) => (v.sshAllowlist = JSON.stringify(["0.0.0.0/0"])),
+    "titan:sshAllowlist[0]",
+  ],
   ["a public VPC range", (v) => (v.vpcCidr = "100.64.0.0/16"), "titan:vpcCidr"],
   ["a missing exchange secret", (v) => delete v.bybitSecretKey, "titan:bybitSecretKey"],
   ["a plain-text master password", (_v, s) => s.delete("masterPassword"), "titan:masterPassword"],

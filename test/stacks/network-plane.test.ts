@@ -81,11 +81,9 @@ describe("split topology (prod) matches DESIGN.md §2", async () => {
       );
       for (const r of out) expect(r.portRange).toMatch(/^\d+$/);
     }
-    expect(edgeOut.filter((r) => r.destinationTags?.includes("titan-trading")).map((r) => r.portRange)).toEqual([
-      "22",
-      "3100",
-      "4222",
-    ]);
+    expect(
+      edgeOut.filter((r) => r.destinationTags?.includes("titan-trading")).map((r) => r.portRange),
+    ).toEqual(["22", "3100", "4222"]);
     expect(tradingOut.some((r) => r.destinationTags)).toBe(false);
   });
 
@@ -142,7 +140,9 @@ describe("single topology", async () => {
     const droplets = find.all(T.droplet);
     expect(droplets.map((d) => d.name)).toEqual(["single-droplet"]);
     expect(droplets[0]?.options.protect).toBe(true);
-    expect(droplets[0]?.options.ignoreChanges).toEqual(expect.arrayContaining(["userData", "sshKeys", "image"]));
+    expect(droplets[0]?.options.ignoreChanges).toEqual(
+      expect.arrayContaining(["userData", "sshKeys", "image"]),
+    );
     expect(find.all(T.volume).map((v) => v.name)).toEqual(["single-data"]);
     expect(find.all(T.dns)).toEqual([]);
   });

@@ -35,7 +35,9 @@ export function validPlainValues(topology: Topology = "split"): Record<string, s
     domain: "helm.titan.example",
     acmeEmail: "ops@titan.example",
     manageDns: "true",
-    sizes: JSON.stringify(topology === "split" ? { edge: "s-1vcpu-2gb", trading: "s-4vcpu-8gb" } : { single: "s-4vcpu-8gb" }),
+    sizes: JSON.stringify(
+      topology === "split" ? { edge: "s-1vcpu-2gb", trading: "s-4vcpu-8gb" } : { single: "s-4vcpu-8gb" },
+    ),
     dataVolumeGb: "50",
     release: "3f9c2ab41d7e",
     rotationEpoch: "2026-Q4",

@@ -32,7 +32,9 @@ export class RealisticState {
     const bytes = net.toByteArray();
     const base = ((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0);
     const value = (base >>> 0) + this.nextHost++;
-    return ipaddr.fromByteArray([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]).toString();
+    return ipaddr
+      .fromByteArray([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255])
+      .toString();
   }
 
   /** Public addresses from TEST-NET-2 (RFC 5737): realistic in form, never anyone's host. */

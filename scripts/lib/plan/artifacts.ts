@@ -15,7 +15,11 @@ function hostOf(r: RegisteredResource, resources: RegisteredResource[]): string 
  * containers) per host, and the fake secret values the offline run used, so the artifacts can be
  * checked with the real programs (cloud-init schema, nats-server, sshd -t, traefik).
  */
-export function writeArtifacts(dir: string, resources: RegisteredResource[], fakes: Record<string, string>): string[] {
+export function writeArtifacts(
+  dir: string,
+  resources: RegisteredResource[],
+  fakes: Record<string, string>,
+): string[] {
   const written: string[] = [];
   const put = (rel: string, content: string) => {
     const path = join(dir, rel);

@@ -2,22 +2,34 @@ import type { RegisteredResource } from "../offline/run-program";
 import { type PlanReport, reachabilityTable, secretScopeTable } from "./report";
 
 const mdTable = (header: string[], body: string[][]) =>
-  [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)].join(
-    "\n",
-  );
+  [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...body.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 
 const mermaidId = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 
 /** A Mermaid flowchart: internet → edge → trading, containers inside their host. */
 function topology(resources: RegisteredResource[]): string {
-  const droplets = resources.filter((r) => r.type === "digitalocean:index/droplet:Droplet").map((r) => r.name.replace(/-droplet$/, ""));
+  const droplets = resources
+    .filter((r) => r.type === "digitalocean:index/droplet:Droplet")
+    .map((r) => r.name.replace(/-droplet$/, ""));
   const providers = resources.filter((r) => r.type === "pulumi:providers:docker");
-  const lines = ["```mermaid", "flowchart LR", "  internet((Internet))", "  operators((Operators, allow-listed))"];
+  const lines = [
+    "```mermaid",
+    "flowchart LR",
+    "  internet((Internet))",
+    "  operators((Operators, allow-listed))",
+  ];
   for (const host of droplets) {
     lines.push(`  subgraph ${mermaidId(host)}[${host} droplet]`);
     const provider = providers.find((p) => p.name.includes(host));
     for (const c of resources.filter(
-      (r) => r.type === "docker:index/container:Container" && provider && r.options.provider?.startsWith(`${provider.urn}::`),
+      (r) =>
+        r.type === "docker:index/container:Container" &&
+        provider &&
+        r.options.provider?.startsWith(`${provider.urn}::`),
     )) {
       const name = String((c.inputs.name as string | undefined) ?? c.name);
       lines.push(`    ${mermaidId(`${host}_${name}`)}[${name}]`);
@@ -41,7 +53,12 @@ export function renderMarkdown(report: PlanReport): string {
   const verdict = policy.mandatory === 0 ? "✅ PASS" : `❌ FAIL (${policy.mandatory} mandatory)`;
   const reach = reachabilityTable(report.reachability);
   const scope = secretScopeTable(report.secretScope);
-  const violations = policy.violations.map((v) => [v.level, v.policy, `\`${v.urn.split("::").at(-1)}\``, v.message.split("\n")[0] ?? ""]);
+  const violations = policy.violations.map((v) => [
+    v.level,
+    v.policy,
+    `\`${v.urn.split("::").at(-1)}\``,
+    v.message.split("\n")[0] ?? "",
+  ]);
   return [
     `## Titan offline plan: \`${report.stack}\` — ${verdict}`,
     "",
