@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { natsConfigSafe } from "../../policies/nats-config-safe";
-import { BCRYPT_8, BCRYPT_11, NATS_CONF, nats } from "../fixtures";
+import { BCRYPT_8, BCRYPT_11, NATS_CONF, nats, PRIVATE_IP, T } from "../fixtures";
 import { runResourcePolicy } from "../helpers";
 
 const withConf = (content: string, extra: Record<string, unknown> = {}) =>
@@ -115,5 +115,218 @@ describe("nats-config-safe", () => {
     const conf = users(user("orchestrator", '{ publish: ">" }'));
     expect(await check(conf)).toHaveLength(1);
     expect(await check(conf, {}, { commandPublishers: ["orchestrator"] })).toEqual([]);
+  });
+});
+
+describe("nats-config-safe: exact verdicts and boundaries", () => {
+  const URN = `urn:pulumi:test::titan::${T.container}::nats`;
+  const prefix = (file = "/etc/nats/nats.conf") => `Container 'nats' (${URN}): NATS config ${file}: `;
+  // Same hash shape as the fixture, with the cost field rewritten at run time.
+  const bcryptCost = (cost: string) => BCRYPT_11.replace("$11$", `$${cost}$`);
+  const evtOnly = '{ publish: "titan.evt.>" }';
+  const run = (props: Record<string, unknown>, config = {}) =>
+    runResourcePolicy(natsConfigSafe, { type: T.container, name: "nats", props }, config);
+  const uploads = (...files: { file: string; content: string }[]) => nats({ uploads: files }).properties;
+
+  it("ignores resources that are not containers", async () => {
+    expect(
+      await runResourcePolicy(natsConfigSafe, {
+        type: T.randomPassword,
+        props: { uploads: [{ file: "/etc/nats/nats.conf", content: "authorization {" }] },
+      }),
+    ).toEqual([]);
+  });
+
+  it("accepts bcrypt cost exactly 10 and reports 9 with the exact message", async () => {
+    expect(await check(users(user("svc", evtOnly, bcryptCost("10"))))).toEqual([]);
+    expect(await check(users(user("svc", evtOnly, bcryptCost("09"))))).toEqual([
+      `${prefix()}user 'svc' has a bcrypt cost of 9 (minimum 10). Fix: store only a bcrypt hash (cost >= 10).`,
+    ]);
+  });
+
+  it("honours a configured minimum bcrypt cost in the verdict and the fix", async () => {
+    const conf = users(user("svc", evtOnly, BCRYPT_11));
+    expect(await check(conf, {}, { minBcryptCost: 11 })).toEqual([]);
+    expect(await check(conf, {}, { minBcryptCost: 12 })).toEqual([
+      `${prefix()}user 'svc' has a bcrypt cost of 11 (minimum 12). Fix: store only a bcrypt hash (cost >= 12).`,
+    ]);
+  });
+
+  it("checks a command publisher's password but not its publish rights", async () => {
+    expect(await check(users(user("brain", '{ publish: ">" }', "plain")))).toEqual([
+      `${prefix()}user 'brain' has a password that is not a bcrypt hash. Fix: store only a bcrypt hash (cost >= 10).`,
+    ]);
+  });
+
+  it("reports a command publisher with the exact message, listing its allow list", async () => {
+    expect(await check(users(user("hunter", '{ publish: ["titan.evt.>", "titan.cmd.>"] }')))).toEqual([
+      `${prefix()}user 'hunter' may publish command subject 'titan.cmd.x' (publish allow titan.evt.>, titan.cmd.>); only brain may publish under titan.cmd.>. Fix: narrow its publish allow list or deny the command subjects.`,
+    ]);
+  });
+
+  it("lists every configured publisher and forbidden subject", async () => {
+    const [message] = await check(
+      users(user("hunter", '{ publish: ">" }')),
+      {},
+      { commandPublishers: ["brain", "ops"], forbiddenPublish: ["titan.cmd.>", "titan.admin.>"] },
+    );
+    expect(message).toContain("only brain, ops may publish under titan.cmd.>, titan.admin.>.");
+  });
+
+  it("applies exemptions per user only", async () => {
+    const ai = '{ publish: ["titan.cmd.ai.>"] }';
+    expect(await check(users(user("quant", ai)))).toEqual([]);
+    expect(await check(users(user("hunter", ai)))).toEqual([
+      expect.stringContaining("user 'hunter' may publish command subject 'titan.cmd.ai."),
+    ]);
+    expect(
+      await check(users(user("hunter", ai)), {}, { publishExemptions: { hunter: ["titan.cmd.ai.>"] } }),
+    ).toEqual([]);
+    // Replacing the exemptions drops quant's default one.
+    expect(
+      await check(users(user("quant", ai)), {}, { publishExemptions: { hunter: ["titan.cmd.ai.>"] } }),
+    ).toEqual([expect.stringContaining("user 'quant' may publish command subject")]);
+  });
+
+  it("recognises nats.conf and nats-server.conf anywhere, and nothing else", async () => {
+    const bad = "authorization {";
+    for (const file of ["/etc/nats/nats.conf", "nats.conf", "/config/nats-server.conf"]) {
+      expect(await run(uploads({ file, content: bad })), file).toEqual([
+        expect.stringContaining(`NATS config ${file} cannot be parsed`),
+      ]);
+    }
+    for (const file of [
+      "/etc/nats/mynats.conf",
+      "/etc/nats/nats.conf.bak",
+      "/etc/nats/nats.yaml",
+      "/etc/nats/auth.conf",
+    ]) {
+      expect(await run(uploads({ file, content: bad })), file).toEqual([]);
+    }
+  });
+
+  it("reports a parse failure with the exact framing, and still checks the next config", async () => {
+    const messages = await run(
+      uploads(
+        { file: "/a/nats.conf", content: "authorization {" },
+        { file: "/b/nats.conf", content: users(user("svc", evtOnly, "plain")) },
+      ),
+    );
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^Container 'nats' \(.+\): NATS config \/a\/nats\.conf cannot be parsed \(.+\)\. Fix: correct the config syntax\.$/,
+      ),
+      `${prefix("/b/nats.conf")}user 'svc' has a password that is not a bcrypt hash. Fix: store only a bcrypt hash (cost >= 10).`,
+    ]);
+  });
+
+  it("resolves includes against the config's directory", async () => {
+    const auth = users(user("svc", evtOnly, "plain"));
+    const found = [expect.stringContaining("user 'svc' has a password that is not a bcrypt hash")];
+    expect(
+      await run(
+        uploads(
+          { file: "/etc/nats/nats.conf", content: "include ../shared/auth.conf" },
+          { file: "/etc/shared/auth.conf", content: auth },
+        ),
+      ),
+    ).toEqual(found);
+    expect(
+      await run(
+        uploads(
+          { file: "/etc/nats/nats.conf", content: "include auth.conf" },
+          { file: "etc/nats/auth.conf", content: auth },
+        ),
+      ),
+    ).toEqual(found);
+    expect(
+      await run(
+        uploads(
+          { file: "/etc/nats/nats.conf", content: "include auth.conf" },
+          { file: "/auth.conf", content: auth },
+        ),
+      ),
+    ).toEqual([
+      `${prefix()}include 'auth.conf' is not uploaded with the config, so it cannot be checked. Fix: upload it beside the config.`,
+    ]);
+  });
+
+  it("accepts loopback, wildcard and private monitor hosts and reports public ones exactly", async () => {
+    for (const http of [
+      "localhost:8222",
+      "127.0.0.2:8222",
+      "0.0.0.0:8222",
+      '"[::]:8222"',
+      '"[::]"',
+      '"::1"',
+      "192.168.1.4:8222",
+    ]) {
+      expect(await check(`http: ${http}`), http).toEqual([]);
+    }
+    expect(await check("http_port: 8222")).toEqual([]);
+    expect(await check("http: 8.8.8.8:8222")).toEqual([
+      `${prefix()}monitor (http) binds host '8.8.8.8'. Fix: bind it to 127.0.0.1.`,
+    ]);
+    expect(await check("https: 8.8.8.8:8222")).toEqual([
+      `${prefix()}monitor (https) binds host '8.8.8.8'. Fix: bind it to 127.0.0.1.`,
+    ]);
+  });
+
+  it("reports the monitor port published publicly on either side of the mapping, exactly", async () => {
+    const conf = "http: 127.0.0.1:8222";
+    expect(await check(conf, { ports: [{ internal: 8222, external: 18222 }] })).toEqual([
+      `${prefix()}container publishes the monitor port 8222 on public address 0.0.0.0. Fix: publish it on loopback only.`,
+    ]);
+    expect(await check(conf, { ports: [{ internal: 9000, external: 8222 }] })).toEqual([
+      `${prefix()}container publishes the monitor port 9000 on public address 0.0.0.0. Fix: publish it on loopback only.`,
+    ]);
+    expect(await check(conf, { ports: [{ external: 8222 }] })).toEqual([
+      `${prefix()}container publishes the monitor port 8222 on public address 0.0.0.0. Fix: publish it on loopback only.`,
+    ]);
+    expect(await check(conf, { ports: [{ internal: 4222, external: 4222 }] })).toEqual([]);
+    expect(await check(conf, { ports: [{ internal: 8222, external: 8222, ip: PRIVATE_IP }] })).toEqual([]);
+  });
+
+  it("treats the configured port and the config's own monitor port as monitor ports", async () => {
+    expect(await check("http: 127.0.0.1:9222", { ports: [{ internal: 9222, external: 9222 }] })).toEqual([
+      expect.stringContaining("publishes the monitor port 9222 on public address 0.0.0.0"),
+    ]);
+    expect(
+      await check(
+        "listen: 0.0.0.0:4222",
+        { ports: [{ internal: 7777, external: 7777 }] },
+        { monitorPorts: [7777] },
+      ),
+    ).toEqual([expect.stringContaining("publishes the monitor port 7777")]);
+    expect(await check("listen: 0.0.0.0:4222", { ports: [{ internal: 7777, external: 7777 }] })).toEqual([]);
+  });
+
+  it("declares its config options with the defaults it applies", () => {
+    const properties = natsConfigSafe.configSchema?.properties ?? {};
+    expect(Object.keys(properties)).toEqual([
+      "commandPublishers",
+      "publishExemptions",
+      "forbiddenPublish",
+      "minBcryptCost",
+      "monitorPorts",
+    ]);
+    for (const [key, schema] of Object.entries(properties)) {
+      expect(schema, key).toMatchObject({ description: expect.stringMatching(/\S/) });
+    }
+    expect(properties.commandPublishers).toMatchObject({ default: ["brain"] });
+    expect(properties.publishExemptions).toEqual({
+      type: "object",
+      additionalProperties: { type: "array", items: { type: "string" } },
+      default: { quant: ["titan.cmd.ai.>"] },
+      description: expect.stringMatching(/subjects/),
+    });
+    expect(properties.forbiddenPublish).toMatchObject({ default: ["titan.cmd.>"] });
+    expect(properties.minBcryptCost).toEqual({
+      type: "integer",
+      minimum: 4,
+      default: 10,
+      description: expect.stringMatching(/bcrypt/),
+    });
+    expect(properties.monitorPorts).toMatchObject({ default: [8222] });
   });
 });
