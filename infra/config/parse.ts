@@ -7,6 +7,7 @@ import {
   BOOLEAN_KEYS,
   NUMBER_KEYS,
   type PlainKey,
+  REQUIRED_SECRET_KEYS,
   SECRET_KEYS,
   STRUCTURED_KEYS,
 } from "./keys";
@@ -101,8 +102,8 @@ export function parseStackConfig(raw: RawStackConfig): TitanConfig {
         continue;
       }
       // An optional secret left empty means "not configured".
-      if (text !== "" || key === "bybitApiKey" || key === "bybitSecretKey" || key === "masterPassword")
-        input[key] = text;
+      // A required one left empty is passed on, so the schema reports it as empty.
+      if (text !== "" || (REQUIRED_SECRET_KEYS as readonly string[]).includes(key)) input[key] = text;
       continue;
     }
     try {
