@@ -23,6 +23,7 @@ import type { PlanReport } from "./lib/plan/report";
 import { toJson } from "./lib/plan/report";
 import { PlanUsageError, planResources } from "./lib/plan/run-plan";
 import { computeSecretScope } from "./lib/plan/secret-scope";
+import { PolicyConfigError } from "./lib/policy-engine";
 import { readStackFiles } from "./lib/stack-files";
 
 interface PlanFlags {
@@ -101,7 +102,19 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const policy = await judgeWithOpenPack(await pack, planned.resources);
+  let opened: OpenPack;
+  try {
+    opened = await pack;
+  } catch (err) {
+    // The CLI refuses the preview on a config it cannot validate (naming policy and field).
+    if (err instanceof PolicyConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  for (const warning of opened.session.configWarnings) process.stderr.write(`policy config: ${warning}\n`);
+  const policy = await judgeWithOpenPack(opened, planned.resources);
   const report: PlanReport = {
     stack: planned.stack,
     project: planned.project,
