@@ -15,11 +15,18 @@ const FIXES: Record<string, string> = {
   manageDns: "pulumi config set titan:manageDns true (the domain's zone is in DigitalOcean) or false",
   sizes: "pulumi config set --path titan:sizes.trading s-4vcpu-8gb (and edge, or single for topology single)",
   dataVolumeGb: "pulumi config set titan:dataVolumeGb 50 (10 to 16384)",
-  release: "pulumi config set titan:release <git sha of the Titan release, 7 to 40 hex digits>",
+  release:
+    "pulumi config set titan:release <full 40-hex commit SHA of the Titan release (git rev-parse HEAD)>",
   images: "pulumi config set --path titan:images.nats 2.10.26-alpine (a pinned tag, never latest)",
   rotationEpoch: "npm run rotate (or pulumi config set titan:rotationEpoch 2026-Q4)",
   backups: "pulumi config set titan:backups true",
   deployUser: "pulumi config set titan:deployUser titan (not root)",
+  services:
+    "pulumi config set --path 'titan:services[0]' titan-console-api (optional services), or pulumi config rm titan:services",
+  serviceImages:
+    "pulumi config set --path 'titan:serviceImages[\"titan-console-api\"]' ghcr.io/<you>/titan-console-api:<tag> (an image you built)",
+  consoleAllowlist:
+    "pulumi config set --path 'titan:consoleAllowlist[0]' 203.0.113.0/24 (who may open the console), or pulumi config rm titan:consoleAllowlist",
   benchReplicas:
     "pulumi config rm titan:benchReplicas (1 copy; more only on a stack named bench…, for npm run bench)",
 };

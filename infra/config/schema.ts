@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_BENCH_REPLICAS } from "./keys";
+import { MAX_BENCH_REPLICAS, OPTIONAL_SERVICES } from "./keys";
 import {
   canonicalCidr,
   hostBitsAreZero,
@@ -68,6 +68,41 @@ const cidrEntry = z.string().transform((text, ctx) => {
   return canonicalCidr(cidr);
 });
 
+/** A console allow-list entry: any address or network, but not the whole internet (leave it unset). */
+const consoleCidrEntry = z.string().transform((text, ctx) => {
+  let cidr: ReturnType<typeof parseCidrOrHost>;
+  try {
+    cidr = parseCidrOrHost(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `'${text}' is not an IPv4/IPv6 address or CIDR` });
+    return z.NEVER;
+  }
+  if (cidr[1] === 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `'${text}' allows everyone; leave titan:consoleAllowlist unset instead`,
+    });
+    return z.NEVER;
+  }
+  if (!hostBitsAreZero(cidr)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `'${text}' has host bits set; did you mean '${canonicalCidr(cidr)}'?`,
+    });
+    return z.NEVER;
+  }
+  return canonicalCidr(cidr);
+});
+
+/** `registry/repository:tag` or `registry/repository@sha256:…`, never `latest`. */
+const imageReference = z
+  .string()
+  .regex(
+    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/,
+    "must be a full image reference such as 'ghcr.io/acme/titan-console-api:<tag>' or '…@sha256:<digest>'",
+  )
+  .refine((ref) => !ref.endsWith(":latest"), "must be pinned, never 'latest'");
+
 const vpcCidr = z.string().superRefine((text, ctx) => {
   let cidr: ReturnType<typeof parseCidrOrHost>;
   try {
@@ -102,6 +137,17 @@ const sshKeyEntry = z.string().superRefine((line, ctx) => {
 /** A secret: non-empty after trimming. Its value never appears in a message. */
 const requiredSecret = z.string().refine((v) => v.trim().length > 0, "is empty");
 const optionalSecret = z.string().optional();
+const registryAuth = z
+  .string()
+  .refine((v) => /^[^:\s]+:\S+$/.test(v), "must be USER:TOKEN (a registry user and a read-only token)")
+  .optional();
+
+/** Secrets that only make sense together: the second is refused when only one is set. */
+const SECRET_PAIRS = [
+  ["binanceApiKey", "binanceSecretKey"],
+  ["bybitReadOnlyApiKey", "bybitReadOnlySecretKey"],
+  ["binanceReadOnlyApiKey", "binanceReadOnlySecretKey"],
+] as const;
 
 export const ImagesSchema = z
   .object({
@@ -136,7 +182,10 @@ export const TitanConfigSchema = z
     dataVolumeGb: z.number().int("must be a whole number").min(10).max(16384),
     release: z
       .string()
-      .regex(/^[0-9a-f]{7,40}$/, "must be the Titan release tag: the commit SHA the images were built from"),
+      .regex(
+        /^[0-9a-f]{40}$/,
+        "must be the full 40-character commit SHA the Titan images were tagged with (Titan's CI tags type=sha,format=long)",
+      ),
     images: ImagesSchema.default(ImagesSchema.parse({})),
     rotationEpoch: z.string().regex(/^\d{4}-Q[1-4]$/, "must look like '2026-Q4'"),
     backups: z.boolean(),
@@ -153,6 +202,20 @@ export const TitanConfigSchema = z
     binanceApiKey: optionalSecret,
     binanceSecretKey: optionalSecret,
     geminiApiKey: optionalSecret,
+    bybitReadOnlyApiKey: optionalSecret,
+    bybitReadOnlySecretKey: optionalSecret,
+    binanceReadOnlyApiKey: optionalSecret,
+    binanceReadOnlySecretKey: optionalSecret,
+    registryAuth,
+    /** Optional services to deploy (Titan publishes no image for them). */
+    services: z.array(z.enum(OPTIONAL_SERVICES)).default([]),
+    /** Images for the optional services, built by the operator. */
+    serviceImages: z.partialRecord(z.enum(OPTIONAL_SERVICES), imageReference).default({}),
+    /** Who may open the console (Traefik IP allow-list); unset: anyone, behind the console's login. */
+    consoleAllowlist: z
+      .array(consoleCidrEntry)
+      .min(1, "must list at least one address, or be unset")
+      .optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -174,12 +237,23 @@ export const TitanConfigSchema = z
         }
       });
     }
-    if (Boolean(cfg.binanceApiKey?.trim()) !== Boolean(cfg.binanceSecretKey?.trim())) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["binanceSecretKey"],
-        message: "binanceApiKey and binanceSecretKey must be set together",
-      });
+    for (const [first, second] of SECRET_PAIRS) {
+      if (Boolean(cfg[first]?.trim()) !== Boolean(cfg[second]?.trim())) {
+        ctx.addIssue({
+          code: "custom",
+          path: [cfg[first]?.trim() ? second : first],
+          message: `${first} and ${second} must be set together`,
+        });
+      }
+    }
+    for (const service of cfg.services) {
+      if (!cfg.serviceImages[service]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["serviceImages", service],
+          message: `is required: ${service} is listed in titan:services but Titan's CI publishes no image for it`,
+        });
+      }
     }
   });
 

@@ -78,6 +78,19 @@ const badValues: [string, string | undefined, string][] = [
   ["dataVolumeGb", "lots", "titan:dataVolumeGb"],
   ["release", "latest", "titan:release"],
   ["release", undefined, "titan:release"],
+  // Titan's CI tags images with the full SHA (type=sha,format=long): 12 hex digits name no image.
+  ["release", "a7c05a02b5f1", "titan:release"],
+  ["release", "A7C05A02B5F1F70887C1BB8716E36954BFF49C21", "titan:release"],
+  ["services", json(["titan-opsd"]), "titan:services[0]"],
+  [
+    "serviceImages",
+    json({ "titan-console-api": "ghcr.io/acme/titan-console-api:latest" }),
+    "titan:serviceImages.titan-console-api",
+  ],
+  ["serviceImages", json({ "titan-console-api": "console-api" }), "titan:serviceImages.titan-console-api"],
+  ["consoleAllowlist", json(["0.0.0.0/0"]), "titan:consoleAllowlist[0]"],
+  ["consoleAllowlist", json(["198.51.100.7/24"]), "titan:consoleAllowlist[0]"],
+  ["consoleAllowlist", json([]), "titan:consoleAllowlist"],
   ["images", json({ nats: "latest" }), "titan:images.nats"],
   ["rotationEpoch", "2026-Q5", "titan:rotationEpoch"],
   ["rotationEpoch", "Q4-2026", "titan:rotationEpoch"],
@@ -100,6 +113,44 @@ describe("parseStackConfig refuses bad config, naming the key, the value and the
       expect(problem?.value).not.toBe("(missing)");
       expect(value).toContain(problem?.value.slice(0, 12));
     }
+  });
+
+  it("accepts an optional service with its image and a console allow-list", () => {
+    const raw = validRawConfig();
+    raw.values.services = json(["titan-console-api"]);
+    raw.values.serviceImages = json({ "titan-console-api": "ghcr.io/acme/titan-console-api:v1.2.0" });
+    raw.values.consoleAllowlist = json(["203.0.113.7", "2001:db8::/32"]);
+    const cfg = parseStackConfig(raw);
+    expect(cfg.services).toEqual(["titan-console-api"]);
+    expect(cfg.consoleAllowlist).toEqual(["203.0.113.7/32", "2001:db8::/32"]);
+  });
+
+  it("refuses an optional service listed without an image, naming titan:serviceImages", () => {
+    const err = refusal(withValue("services", json(["titan-console-api"])));
+    expect(err.problems.map((p) => p.key)).toEqual(["titan:serviceImages.titan-console-api"]);
+    expect(err.message).toContain("Titan's CI publishes no image for it");
+  });
+
+  it.each([
+    ["bybitReadOnlyApiKey", "bybitReadOnlySecretKey"],
+    ["binanceReadOnlySecretKey", "binanceReadOnlyApiKey"],
+  ])("refuses %s set without its partner, naming the partner", (set, partner) => {
+    const raw = validRawConfig();
+    (raw.values as Record<string, string>)[set] = `fake-${set}-value`;
+    (raw.secretKeys as Set<string>).add(set);
+    const err = refusal(raw);
+    expect(err.problems.map((p) => p.key)).toEqual([`titan:${partner}`]);
+    expect(err.message).not.toContain(`fake-${set}-value`);
+  });
+
+  it("refuses a registry credential that is not USER:TOKEN, without showing it", () => {
+    const raw = validRawConfig();
+    raw.values.registryAuth = "fake-token-without-user";
+    (raw.secretKeys as Set<string>).add("registryAuth");
+    const err = refusal(raw);
+    expect(err.problems.map((p) => p.key)).toEqual(["titan:registryAuth"]);
+    expect(err.message).toContain("USER:TOKEN");
+    expect(err.message).not.toContain("fake-token-without-user");
   });
 
   it("refuses non-hardware keys when requireHardwareKeys is true", () => {

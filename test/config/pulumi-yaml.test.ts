@@ -17,9 +17,9 @@ describe("Pulumi.yaml declares the stack config the program reads", () => {
     expect(project.runtime).toMatchObject({ name: "nodejs", options: { typescript: true } });
   });
 
-  it("declares every titan key except the two maps Pulumi's project types cannot express", () => {
+  it("declares every titan key except the maps Pulumi's project types cannot express", () => {
     const declared = Object.keys(project.config).map((k) => k.replace(/^titan:/, ""));
-    const maps = STRUCTURED_KEYS.filter((k) => k === "sizes" || k === "images");
+    const maps = STRUCTURED_KEYS.filter((k) => k === "sizes" || k === "images" || k === "serviceImages");
     expect(new Set(declared)).toEqual(new Set(ALL_KEYS.filter((k) => !maps.includes(k as never))));
   });
 

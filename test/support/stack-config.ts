@@ -39,7 +39,7 @@ export function validPlainValues(topology: Topology = "split"): Record<string, s
       topology === "split" ? { edge: "s-1vcpu-2gb", trading: "s-4vcpu-8gb" } : { single: "s-4vcpu-8gb" },
     ),
     dataVolumeGb: "50",
-    release: "3f9c2ab41d7e",
+    release: "a7c05a02b5f1f70887c1bb8716e36954bff49c21",
     rotationEpoch: "2026-Q4",
     backups: "true",
   };

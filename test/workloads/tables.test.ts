@@ -4,12 +4,9 @@ import { digestReference, taggedReference } from "../../infra/workloads/images";
 import { hostAddress, NEVER_PUBLISHED, PUBLISHED_PORTS } from "../../infra/workloads/ports";
 import { GENERATED_LENGTH, SECRET_SCOPE, secretEnvNamesFor } from "../../infra/workloads/secrets";
 import { CONTAINER_NAMES, SERVICES, servicesFor } from "../../infra/workloads/services";
-import { cloudInitWaitCommand, dockerHost, sshOptions } from "../../infra/workloads/ssh-access";
 
-// biome-ignore lint/security/noSecrets: an ssh option, flagged only for its length.
-const STRICT = "StrictHostKeyChecking=yes";
 // biome-ignore lint/security/noSecrets: a commit SHA, the release tag.
-const RELEASE = "3f9c2ab41d7e";
+const RELEASE = "a7c05a02b5f1f70887c1bb8716e36954bff49c21";
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const images = {
   traefik: "v3.3.5",
@@ -25,7 +22,7 @@ describe("images", () => {
     const nats = SERVICES.find((s) => s.name === "nats");
     if (!brain || !nats) throw new Error("table incomplete");
     expect(taggedReference(brain.image, { release: RELEASE, images })).toBe(
-      "ghcr.io/peycheff-com/titan-trading-system/titan-brain:3f9c2ab41d7e",
+      "ghcr.io/peycheff-com/titan-trading-system/titan-brain:a7c05a02b5f1f70887c1bb8716e36954bff49c21",
     );
     expect(taggedReference(nats.image, { release: RELEASE, images })).toBe("nats:2.10.26-alpine");
   });
@@ -97,35 +94,5 @@ describe("secret scope", () => {
     expect(SECRET_SCOPE.postgres.map((e) => e.env)).toEqual(["POSTGRES_PASSWORD"]);
     // HMAC keys of at least 32 bytes.
     expect(GENERATED_LENGTH).toBeGreaterThanOrEqual(32);
-  });
-});
-
-describe("ssh access", () => {
-  const edge = { user: "titan", address: "198.51.100.20" };
-  const trading = { user: "titan", address: "10.20.0.11", jumpAddress: "198.51.100.20" };
-
-  it("reaches trading through the edge with host keys checked", () => {
-    expect(dockerHost(trading)).toBe("ssh://titan@10.20.0.11");
-    expect(sshOptions(trading)).toEqual([
-      "-o",
-      "ProxyJump=titan@198.51.100.20",
-      "-o",
-      STRICT,
-      "-o",
-      "BatchMode=yes",
-    ]);
-    expect(sshOptions(edge)).not.toContain("ProxyJump=titan@198.51.100.20");
-    expect(cloudInitWaitCommand(trading)).toBe(
-      "ssh -o ProxyJump=titan@198.51.100.20 -o StrictHostKeyChecking=yes -o BatchMode=yes titan@10.20.0.11 " +
-        "'cloud-init status --wait >/dev/null 2>&1; test -f /var/lib/titan/bootstrap.done'",
-    );
-  });
-
-  it("refuses values that could inject ssh options or shell", () => {
-    expect(() => dockerHost({ user: "titan", address: "1.2.3.4 -oProxyCommand=x" })).toThrow();
-    expect(() => sshOptions({ user: "root;id", address: "1.2.3.4" })).toThrow();
-    expect(() =>
-      cloudInitWaitCommand({ user: "titan", address: "10.0.0.1", jumpAddress: "$(id)" }),
-    ).toThrow();
   });
 });
