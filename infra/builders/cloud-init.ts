@@ -54,6 +54,8 @@ export const DEFAULT_DATA_MOUNT_POINT = "/mnt/titan-data";
 /** Written last; its presence means every earlier runcmd step succeeded. */
 export const BOOTSTRAP_MARKER_PATH = "/var/lib/titan/bootstrap.done";
 export const DATA_VOLUME_SCRIPT_PATH = "/usr/local/sbin/titan-data-volume";
+/** Every runcmd step, fail closed, then the marker: the one runcmd entry. */
+export const BOOTSTRAP_SCRIPT_PATH = "/usr/local/sbin/titan-bootstrap";
 /** Subdirectories created on the data volume (bind-mounted into containers). */
 export const DATA_VOLUME_SUBDIRS: readonly string[] = ["jetstream", "postgres", "redis"];
 
@@ -95,6 +97,30 @@ if ! blkid -p "$DEVICE" >/dev/null 2>&1; then mkfs.${fs} -q "$DEVICE"; fi
 mkdir -p "$MOUNT"
 mountpoint -q "$MOUNT" || mount "$MOUNT"
 mkdir -p ${dirs}
+`;
+}
+
+const SAFE_WORD = /^[A-Za-z0-9@%+=:,./_-]+$/;
+
+/**
+ * The steps in order under `set -eu`, then the marker. TITAN_ROOT is empty on a droplet (cloud-init
+ * never sets it); a test points it at a temporary root to run the real script.
+ */
+export function buildBootstrapScript(steps: readonly (readonly string[])[]): string {
+  const lines = steps.map((step) => {
+    for (const word of step) assertPattern("bootstrap step", word, SAFE_WORD);
+    const [cmd, ...args] = step;
+    const program = cmd?.startsWith("/") ? `"$ROOT"${cmd}` : cmd;
+    return `echo "titan bootstrap: ${step.join(" ")}"\n${[program, ...args].join(" ")}`;
+  });
+  return `#!/bin/sh
+# Managed by the Titan Pulumi program (infra/builders/cloud-init.ts).
+# Any failing step stops here with its exit code, and the marker is not written.
+set -eu
+ROOT="\${TITAN_ROOT:-}"
+${lines.join("\n")}
+mkdir -p "$ROOT${BOOTSTRAP_MARKER_PATH.slice(0, BOOTSTRAP_MARKER_PATH.lastIndexOf("/"))}"
+date -u +%FT%TZ > "$ROOT${BOOTSTRAP_MARKER_PATH}"
 `;
 }
 
@@ -177,16 +203,17 @@ export function buildCloudInit(input: CloudInitInput): string {
     "iptables",
     ...(fail2ban ? ["fail2ban"] : []),
   ];
-  const runcmd: string[][] = [
+  const steps: string[][] = [
     ["systemctl", "daemon-reload"],
     ["systemctl", "enable", "--now", "docker.service"],
     ["systemctl", "enable", "--now", FIREWALL_UNIT_NAME],
     ["systemctl", "enable", "--now", "chrony.service"],
     ["systemctl", "enable", "--now", "unattended-upgrades.service"],
-    // Validate before restarting so a bad drop-in fails cloud-init instead of locking us out.
-    ["sh", "-c", "sshd -t && systemctl try-restart ssh.service"],
+    // Validate before restarting so a bad drop-in fails the bootstrap instead of locking us out.
+    ["sshd", "-t"],
+    ["systemctl", "try-restart", "ssh.service"],
   ];
-  if (fail2ban) runcmd.push(["systemctl", "enable", "--now", "fail2ban.service"]);
+  if (fail2ban) steps.push(["systemctl", "enable", "--now", "fail2ban.service"]);
 
   let mounts: string[][] | undefined;
   if (input.dataVolume) {
@@ -201,9 +228,12 @@ export function buildCloudInit(input: CloudInitInput): string {
       [device, mountPoint, fs, "defaults,nofail,noatime,discard,x-systemd.device-timeout=120s", "0", "2"],
     ];
     writeFiles.push(file(DATA_VOLUME_SCRIPT_PATH, buildDataVolumeScript(device, mountPoint, fs), "0755"));
-    runcmd.push([DATA_VOLUME_SCRIPT_PATH]);
+    steps.push([DATA_VOLUME_SCRIPT_PATH]);
   }
-  runcmd.push(["sh", "-c", `mkdir -p /var/lib/titan && date -u +%FT%TZ > ${BOOTSTRAP_MARKER_PATH}`]);
+  // cloud-init runs runcmd with /bin/sh and no `set -e`: every step goes into one `set -eu`
+  // script instead, so the marker is written only when every step before it succeeded.
+  writeFiles.push(file(BOOTSTRAP_SCRIPT_PATH, buildBootstrapScript(steps), "0755"));
+  const runcmd: string[][] = [[BOOTSTRAP_SCRIPT_PATH]];
 
   const config: Record<string, unknown> = {
     package_update: true,

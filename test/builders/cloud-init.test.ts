@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
   BOOTSTRAP_MARKER_PATH,
+  BOOTSTRAP_SCRIPT_PATH,
   buildCloudInit,
   type CloudInitInput,
   DATA_VOLUME_SCRIPT_PATH,
@@ -66,9 +67,11 @@ describe("buildCloudInit", () => {
     expect(p.ntp.servers.length).toBeGreaterThan(0);
     expect(fileAt(p, "/etc/apt/apt.conf.d/20auto-upgrades").content).toContain('Unattended-Upgrade "1"');
     expect(fileAt(p, SSHD_DROP_IN_PATH).content).toContain("PermitRootLogin no");
-    const last = p.runcmd.at(-1)?.join(" ") ?? "";
-    expect(last).toContain(BOOTSTRAP_MARKER_PATH);
-    expect(p.runcmd.map((c) => c.join(" "))).toContain("systemctl enable --now titan-public-fw.service");
+    expect(p.runcmd).toEqual([[BOOTSTRAP_SCRIPT_PATH]]);
+    const script = fileAt(p, BOOTSTRAP_SCRIPT_PATH).content;
+    expect(script).toMatch(/^set -eu$/m);
+    expect(script.trimEnd().split("\n").at(-1)).toBe(`date -u +%FT%TZ > "$ROOT${BOOTSTRAP_MARKER_PATH}"`);
+    expect(script).toMatch(/^systemctl enable --now titan-public-fw.service$/m);
   });
 
   it("fail2ban on the edge only by default; can be forced on", () => {
@@ -112,7 +115,9 @@ describe("buildCloudInit", () => {
       [device, "/mnt/titan-data", "ext4", expect.stringContaining("nofail"), "0", "2"],
     ]);
     expect(fileAt(p, DATA_VOLUME_SCRIPT_PATH).content).toContain(`DEVICE='${device}'`);
-    expect(p.runcmd.map((c) => c.join(" "))).toContain(DATA_VOLUME_SCRIPT_PATH);
+    expect(fileAt(p, BOOTSTRAP_SCRIPT_PATH).content).toMatch(
+      /^"\$ROOT"\/usr\/local\/sbin\/titan-data-volume$/m,
+    );
     expect(doVolumeDevicePath("/dev/sdb")).toBe("/dev/sdb");
     expect(() => buildCloudInit(input({ role: "edge", dataVolume: { deviceName: "x" } }))).toThrow(/edge/);
   });
@@ -180,7 +185,9 @@ describe("buildCloudInit", () => {
     expect(JSON.parse(fileAt(p, "/etc/docker/daemon.json").content)["exec-opts"]).toEqual([
       "native.cgroupdriver=systemd",
     ]);
-    expect(p.runcmd[0]).toEqual(["systemctl", "daemon-reload"]);
+    expect(fileAt(p, BOOTSTRAP_SCRIPT_PATH).content).toMatch(
+      /^set -eu\nROOT="\$\{TITAN_ROOT:-\}"\necho "titan bootstrap: systemctl daemon-reload"\nsystemctl daemon-reload$/m,
+    );
   });
 
   it.each([
@@ -286,5 +293,67 @@ describe("real tools", () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+// The generated runcmd run by the real /bin/sh in a temporary root: every program a step calls is a
+// stub on PATH (or under the root, for absolute paths) that records its call; one may fail.
+describe("bootstrap runcmd under the real /bin/sh", () => {
+  const cloudInit = parsed(
+    buildCloudInit(input({ role: "single", dataVolume: { deviceName: "titan-single-data" } })),
+  );
+  const script = fileAt(cloudInit, BOOTSTRAP_SCRIPT_PATH).content;
+
+  function runBootstrap(failing?: string) {
+    const { dir, cleanup } = makeTempDir("titan-bootstrap");
+    try {
+      const bin = join(dir, "stub-bin");
+      mkdirSync(bin);
+      const log = join(dir, "calls.log");
+      const stub = (path: string, name: string) => {
+        const fail = name === failing ? "exit 7" : "exit 0";
+        writeFileSync(path, `#!/bin/sh\necho "${name} $*" >> '${log}'\n${fail}\n`, { mode: 0o755 });
+      };
+      for (const name of ["systemctl", "sshd"]) stub(join(bin, name), name);
+      mkdirSync(join(dir, "usr/local/sbin"), { recursive: true });
+      stub(join(dir, DATA_VOLUME_SCRIPT_PATH), "titan-data-volume");
+      const scriptPath = join(dir, "titan-bootstrap");
+      writeFileSync(scriptPath, script, { mode: 0o755 });
+      // cloud-init runs each runcmd entry with /bin/sh: so does this.
+      const [entry] = cloudInit.runcmd;
+      expect(entry).toEqual([BOOTSTRAP_SCRIPT_PATH]);
+      const run = spawnSync("/bin/sh", [scriptPath], {
+        env: { PATH: `${bin}:/usr/bin:/bin`, TITAN_ROOT: dir },
+        encoding: "utf8",
+      });
+      const calls = spawnSync("cat", [log], { encoding: "utf8" }).stdout.trim().split("\n");
+      const marker = spawnSync("test", ["-f", join(dir, BOOTSTRAP_MARKER_PATH)]).status === 0;
+      return { status: run.status, calls, marker };
+    } finally {
+      cleanup();
+    }
+  }
+
+  it("writes the marker after every step succeeded", () => {
+    const r = runBootstrap();
+    expect(r.status).toBe(0);
+    expect(r.marker).toBe(true);
+    expect(r.calls.at(-1)).toBe("titan-data-volume");
+    expect(r.calls).toContain("sshd -t");
+  });
+
+  it("writes no marker when the data-volume step fails, and stops there", () => {
+    const r = runBootstrap("titan-data-volume");
+    expect(r.status).toBe(7);
+    expect(r.marker).toBe(false);
+    expect(r.calls.at(-1)).toBe("titan-data-volume");
+  });
+
+  it("stops at a failing sshd -t: no restart with a bad drop-in, no marker", () => {
+    const r = runBootstrap("sshd");
+    expect(r.status).toBe(7);
+    expect(r.marker).toBe(false);
+    expect(r.calls.at(-1)).toBe("sshd -t");
+    expect(r.calls).not.toContain("systemctl try-restart ssh.service");
   });
 });
