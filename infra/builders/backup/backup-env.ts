@@ -1,0 +1,159 @@
+// The non-secret settings file the backup script sources: paths, retention, and the hooks that
+// reach each store. Two runtimes share every line of the script's logic:
+// - docker: the stores are the stack's containers (nats, postgres, redis) on the trading host, and
+//   the drill's scratch servers are throwaway containers of the same images on network none;
+// - local: the stores are processes on this machine (the real-program tests use this).
+import { type BackupRetention, forgetPolicyArgs } from "./retention";
+
+const PATH_PATTERN = /^\/[A-Za-z0-9._/-]*$/;
+
+export interface DockerRuntime {
+  kind: "docker";
+  /** Container names of the live stores (the stack names them after the service). */
+  containers: { postgres: string; redis: string; nats: string };
+  /** Host paths of the live stores' data (bind-mounted into the containers). */
+  jetstreamDir: string;
+  redisRdb: string;
+  /** redis.conf inside the redis container: redis-cli reads requirepass from it, never argv. */
+  redisConfPath: string;
+}
+
+export interface LocalRuntime {
+  kind: "local";
+  /** Directory of the PostgreSQL client and server programs (initdb, pg_ctl, pg_dump, psql). */
+  pgBinDir: string;
+  pgSocketDir: string;
+  pgPort: number;
+  redisPort: number;
+  jetstreamDir: string;
+  redisRdb: string;
+  natsPidFile: string;
+  /** Unprivileged user the scratch PostgreSQL runs as (initdb refuses root). */
+  runAs: string;
+  scratchPorts: { pg: number; nats: number; natsMonitor: number; redis: number };
+}
+
+export interface BackupEnvInput {
+  repository: string;
+  credentialsFile: string;
+  cacheDir: string;
+  spoolDir: string;
+  drillDir: string;
+  statusDir: string;
+  /** restic's --host: one name per stack, so snapshots of two stacks never mix. */
+  backupHost: string;
+  retention: BackupRetention;
+  pgUser: string;
+  runtime: DockerRuntime | LocalRuntime;
+  /** restic check --read-data-subset (default 10%). */
+  checkReadSubset?: string;
+}
+
+/** Single-quoted for sh; refuses what cannot be quoted safely. */
+export function shellQuote(value: string): string {
+  if (/[\n\r\0]/.test(value)) throw new Error(`'${value}' contains a line break or NUL`);
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+function path(key: string, value: string): string {
+  if (!PATH_PATTERN.test(value)) throw new Error(`${key}: '${value}' is not an absolute path`);
+  return value;
+}
+
+function port(key: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new Error(`${key}: ${value} is not a TCP port`);
+  return value;
+}
+
+const CONTAINER = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+function dockerHooks(rt: DockerRuntime): string[] {
+  for (const [k, v] of Object.entries(rt.containers)) {
+    if (!CONTAINER.test(v)) throw new Error(`containers.${k}: '${v}' is not a container name`);
+  }
+  const { postgres, redis, nats } = rt.containers;
+  const conf = path("redisConfPath", rt.redisConfPath);
+  // Scratch containers: network none, named titan-drill-*, images of the live containers (no pull).
+  return [
+    `JETSTREAM_DIR=${shellQuote(path("jetstreamDir", rt.jetstreamDir))}`,
+    `REDIS_RDB=${shellQuote(path("redisRdb", rt.redisRdb))}`,
+    `pg_exec() { docker exec -i ${postgres} "$@"; }`,
+    `redis_cli() { docker exec ${redis} sh -c 'REDISCLI_AUTH="$(awk '"'"'$1=="requirepass"{gsub(/"/,"",$2);print $2}'"'"' ${conf})" exec redis-cli -h 127.0.0.1 "$@"' redis-cli "$@"; }`,
+    `nats_freeze() { docker pause ${nats} >/dev/null; }`,
+    `nats_thaw() { docker unpause ${nats} >/dev/null; }`,
+    `image_of() { docker inspect -f '{{.Config.Image}}' "$1"; }`,
+    `scratch_pg_start() { mkdir -p "$1/pgdata" && docker run -d --name titan-drill-postgres --network none -e POSTGRES_USER="$PG_USER" -e POSTGRES_HOST_AUTH_METHOD=trust -v "$1/pgdata:/var/lib/postgresql/data" "$(image_of ${postgres})" >/dev/null; }`,
+    // TCP on the container's loopback: the entrypoint's temporary init server listens on none.
+    `scratch_pg_exec() { docker exec -i -e PGHOST=127.0.0.1 titan-drill-postgres "$@"; }`,
+    `scratch_pg_stop() { docker rm -f titan-drill-postgres >/dev/null 2>&1; }`,
+    `scratch_nats_start() { docker run -d --name titan-drill-nats --network none -v "$1/nats:/data" "$(image_of ${nats})" -js -sd /data -m 8222 >/dev/null; }`,
+    `scratch_nats_get() { docker exec titan-drill-nats wget -qO- "http://127.0.0.1:8222$2"; }`,
+    `scratch_nats_stop() { docker rm -f titan-drill-nats >/dev/null 2>&1; }`,
+    `scratch_redis_start() { docker run -d --name titan-drill-redis --network none -v "$1/redis:/data" "$(image_of ${redis})" redis-server --appendonly no --save '' --dir /data >/dev/null; }`,
+    `scratch_redis_cli() { shift; docker exec titan-drill-redis redis-cli "$@"; }`,
+    `scratch_redis_stop() { docker rm -f titan-drill-redis >/dev/null 2>&1; }`,
+  ];
+}
+
+function localHooks(rt: LocalRuntime): string[] {
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(rt.runAs)) throw new Error(`runAs: '${rt.runAs}' is not a user name`);
+  const sp = rt.scratchPorts;
+  const pgPort = port("scratchPorts.pg", sp.pg);
+  const natsPort = port("scratchPorts.nats", sp.nats);
+  const mon = port("scratchPorts.natsMonitor", sp.natsMonitor);
+  const redisPort = port("scratchPorts.redis", sp.redis);
+  const pid = shellQuote(path("natsPidFile", rt.natsPidFile));
+  return [
+    `PATH=${shellQuote(path("pgBinDir", rt.pgBinDir))}:$PATH`,
+    `JETSTREAM_DIR=${shellQuote(path("jetstreamDir", rt.jetstreamDir))}`,
+    `REDIS_RDB=${shellQuote(path("redisRdb", rt.redisRdb))}`,
+    `pg_exec() { PGHOST=${shellQuote(path("pgSocketDir", rt.pgSocketDir))} PGPORT=${port("pgPort", rt.pgPort)} "$@"; }`,
+    `redis_cli() { redis-cli -h 127.0.0.1 -p ${port("redisPort", rt.redisPort)} "$@"; }`,
+    `nats_freeze() { kill -STOP "$(cat ${pid})"; }`,
+    `nats_thaw() { kill -CONT "$(cat ${pid})"; }`,
+    `scratch_pg_start() { chmod o+x "$DRILL_DIR" && mkdir -p "$1/pg" && chown ${rt.runAs} "$1" "$1/pg" && runuser -u ${rt.runAs} -- initdb -D "$1/pg/data" -U "$PG_USER" --auth=trust >/dev/null && runuser -u ${rt.runAs} -- pg_ctl -D "$1/pg/data" -l "$1/pg/log" -o "-k $1/pg -p ${pgPort} -c listen_addresses=" start >/dev/null; }`,
+    `scratch_pg_exec() { PGHOST="$SCRATCH/pg" PGPORT=${pgPort} "$@"; }`,
+    `scratch_pg_stop() { [ -f "$1/pg/data/postmaster.pid" ] && runuser -u ${rt.runAs} -- pg_ctl -D "$1/pg/data" -m immediate -w stop >/dev/null; }`,
+    `scratch_nats_start() { nats-server -js -sd "$1/nats" -a 127.0.0.1 -p ${natsPort} -m ${mon} -P "$1/nats.pid" >"$1/nats.log" 2>&1 & }`,
+    `scratch_nats_get() { curl -fsS "http://127.0.0.1:${mon}$2"; }`,
+    `scratch_nats_stop() { local p; p="$(cat "$1/nats.pid" 2>/dev/null)" || return 0; kill "$p" && wait "$p" 2>/dev/null; }`,
+    `scratch_redis_start() { redis-server --port ${redisPort} --bind 127.0.0.1 --dir "$1/redis" --dbfilename dump.rdb --appendonly no --save '' --daemonize yes --pidfile "$1/redis.pid" --logfile "$1/redis.log"; }`,
+    `scratch_redis_cli() { shift; redis-cli -h 127.0.0.1 -p ${redisPort} "$@"; }`,
+    `scratch_redis_stop() { [ -f "$1/redis.pid" ] && redis-cli -h 127.0.0.1 -p ${redisPort} shutdown nosave >/dev/null; }`,
+  ];
+}
+
+/** The text of backup.env: sourced by bash, so it may define the store hooks as functions. */
+export function buildBackupEnv(input: BackupEnvInput): string {
+  const [, daily, , weekly, , monthly] = forgetPolicyArgs(input.retention);
+  if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(input.backupHost)) {
+    throw new Error(`backupHost: '${input.backupHost}' is not a host name`);
+  }
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(input.pgUser))
+    throw new Error(`pgUser: '${input.pgUser}' is not a role name`);
+  const subset = input.checkReadSubset ?? "10%";
+  if (!/^(\d{1,2}(\.\d+)?%|\d+\/\d+)$/.test(subset))
+    throw new Error(`checkReadSubset: '${subset}' is not n% or n/t`);
+  const lines = [
+    "# Managed by the Titan Pulumi program (infra/builders/backup/backup-env.ts). No secret here:",
+    "# the repository key and the Spaces key are in CREDENTIALS_FILE (root, 0600).",
+    `CREDENTIALS_FILE=${shellQuote(path("credentialsFile", input.credentialsFile))}`,
+    `RESTIC_REPOSITORY=${shellQuote(input.repository)}`,
+    `RESTIC_CACHE_DIR=${shellQuote(path("cacheDir", input.cacheDir))}`,
+    `SPOOL_DIR=${shellQuote(path("spoolDir", input.spoolDir))}`,
+    `DRILL_DIR=${shellQuote(path("drillDir", input.drillDir))}`,
+    `STATUS_DIR=${shellQuote(path("statusDir", input.statusDir))}`,
+    `BACKUP_HOST=${input.backupHost}`,
+    `KEEP_DAILY=${daily}`,
+    `KEEP_WEEKLY=${weekly}`,
+    `KEEP_MONTHLY=${monthly}`,
+    `CHECK_READ_SUBSET=${shellQuote(subset)}`,
+    `PG_USER=${input.pgUser}`,
+    "REDIS_SAVE_TIMEOUT=300",
+    "DRILL_START_TIMEOUT=120",
+    ...(input.runtime.kind === "docker" ? dockerHooks(input.runtime) : localHooks(input.runtime)),
+  ];
+  if (input.spoolDir === input.drillDir) throw new Error("spoolDir and drillDir must differ");
+  return `${lines.join("\n")}\n`;
+}
