@@ -1,5 +1,6 @@
 // The hardening every container gets, from its service entry. Pure: the component adds image,
 // env, ports, networks and uploads, which depend on deploy-time values.
+import { createHash } from "node:crypto";
 import { processSlice, type ServiceSpec } from "./services";
 
 export const LOG_OPTS = { "max-size": "10m", "max-file": "5" } as const;
@@ -53,5 +54,66 @@ export function hardenedSettings(spec: ServiceSpec): HardenedSettings {
     ...(spec.command ? { command: [...spec.command] } : {}),
     stopTimeout: 30,
     init: true,
+  };
+}
+
+/** The label whose value changes with the uploaded files, so the service is replaced on a change. */
+export const CONFIG_HASH_LABEL = "titan.config-sha256";
+
+/**
+ * sha256 over every uploaded file (path, mode, content), in upload order. Only the digest leaves
+ * this function; the caller keeps it secret when any content is.
+ */
+export function configHash(files: readonly (readonly [string, string, string])[]): string {
+  const hash = createHash("sha256");
+  for (const [file, content, permissions] of files) {
+    hash.update(`${file}\0${permissions}\0${Buffer.byteLength(content)}\0`);
+    hash.update(content);
+  }
+  return hash.digest("hex");
+}
+
+export interface CarrierSettings {
+  name: string;
+  start: false;
+  mustRun: false;
+  networkMode: "none";
+  readOnly: false;
+  privileged: false;
+  capabilities: { drops: string[]; adds: string[] };
+  securityOpts: string[];
+  logDriver: string;
+  logOpts: Record<string, string>;
+  memory: number;
+  memorySwap: number;
+  restart: "no";
+  envs: string[];
+  ports: [];
+  init: false;
+}
+
+/**
+ * The config carrier of a service: created from the service's image only to receive the uploads
+ * into the config volume (the provider's archive upload needs a writable root filesystem), never
+ * started, so it has no network, env, ports or capabilities and needs no process limit.
+ */
+export function carrierSettings(spec: ServiceSpec): CarrierSettings {
+  return {
+    name: `${spec.name}-config`,
+    start: false,
+    mustRun: false,
+    networkMode: "none",
+    readOnly: false,
+    privileged: false,
+    capabilities: { drops: ["ALL"], adds: [] },
+    securityOpts: [...SECURITY_OPTS],
+    logDriver: "json-file",
+    logOpts: { ...LOG_OPTS },
+    memory: 16,
+    memorySwap: 16,
+    restart: "no",
+    envs: [],
+    ports: [],
+    init: false,
   };
 }

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
-import type * as pulumi from "@pulumi/pulumi";
-import { hardenedSettings } from "../../workloads/container-spec";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_HASH_LABEL, carrierSettings, configHash, hardenedSettings } from "../../workloads/container-spec";
 import { hostAddress, portsOf } from "../../workloads/ports";
 import type { ServiceSpec, Topology } from "../../workloads/services";
 import type { DockerHost } from "./docker-host";
@@ -16,7 +16,16 @@ export interface ServiceContainerArgs {
   tradingPrivateIp: pulumi.Output<string>;
 }
 
-/** One service: its image pulled by digest, its config volume, and the hardened container. */
+/**
+ * One service: its image pulled by digest, its volumes, the config carrier that fills its config
+ * volume, and the hardened container.
+ *
+ * The provider uploads every file with `PUT /containers/{id}/archive?path=/`, and the daemon
+ * refuses that for a read-only root filesystem whatever the file's final path (it checks `/`,
+ * which is never on a volume). So the files go into a "config carrier": a container of the same
+ * image that is never started, has no network, env, ports or capabilities, and a writable root,
+ * with the config volume mounted read-write. The service mounts that volume read-only.
+ */
 export function createServiceContainer(name: string, args: ServiceContainerArgs, parent: pulumi.Resource) {
   const { spec, host } = args;
   const onHost = { parent, provider: host.provider, dependsOn: [host.ready] };
@@ -32,11 +41,36 @@ export function createServiceContainer(name: string, args: ServiceContainerArgs,
     target: m.containerPath,
     readOnly: false,
   }));
-  const volumes: Record<string, string> = { ...spec.namedVolumes };
-  if (spec.configDir) volumes.config = spec.configDir;
-  for (const [suffix, target] of Object.entries(volumes)) {
+  for (const [suffix, target] of Object.entries(spec.namedVolumes)) {
     const volume = new docker.Volume(`${name}-${suffix}`, { name: `titan-${spec.name}-${suffix}` }, onHost);
     mounts.push({ type: "volume", source: volume.name, target, readOnly: false });
+  }
+  const dependsOn: pulumi.Resource[] = [host.ready, image];
+  const labels: docker.types.input.ContainerLabel[] = [];
+  if (args.uploads.length > 0) {
+    if (!spec.configDir) throw new Error(`${spec.name}: has uploads but no configDir to carry them`);
+    const volume = new docker.Volume(`${name}-config`, { name: `titan-${spec.name}-config` }, onHost);
+    const carrier = new docker.Container(
+      `${name}-config`,
+      {
+        ...carrierSettings(spec),
+        image: image.name,
+        mounts: [{ type: "volume", source: volume.name, target: spec.configDir, readOnly: false }],
+        uploads: args.uploads,
+      },
+      // Never running, so nothing to keep up while it is replaced; its name is fixed.
+      { ...onHost, dependsOn: [host.ready, image], deleteBeforeReplace: true },
+    );
+    mounts.push({ type: "volume", source: volume.name, target: spec.configDir, readOnly: true });
+    dependsOn.push(carrier);
+    // New config → new label → the service container is replaced and reads the new files. The
+    // hash is secret whenever any upload is (pulumi.all carries the secret flag).
+    labels.push({
+      label: CONFIG_HASH_LABEL,
+      value: pulumi
+        .all(args.uploads.map((u) => pulumi.all([u.file, u.content ?? "", u.permissions ?? ""])))
+        .apply((files) => configHash(files)),
+    });
   }
   const settings = hardenedSettings(spec);
   const networks = spec.networks[args.topology].map((net) => {
@@ -62,10 +96,10 @@ export function createServiceContainer(name: string, args: ServiceContainerArgs,
         ip: args.tradingPrivateIp.apply((ip) => hostAddress(p.bindTo, ip)),
       })),
       mounts,
-      uploads: args.uploads,
+      labels,
       ipcMode: "private",
       publishAllPorts: false,
     },
-    { ...onHost, dependsOn: [host.ready, image] },
+    { ...onHost, dependsOn },
   );
 }

@@ -1,0 +1,199 @@
+// The rehearsal itself: the plan's docker resources, created on a real dockerd in the order
+// and with the calls the provider makes, then the health of each started container.
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RegisteredResource } from "../lib/offline/run-program";
+import { unwrapSecrets } from "../lib/plan/redact";
+import { planResources } from "../lib/plan/run-plan";
+import { type ContainerName, serviceNamed } from "../../infra/workloads/services";
+import { ensureCgroupParent, removeCgroupDirs, startDaemon, waitFor } from "./daemon";
+import { EngineError, type EngineClient } from "./engine-client";
+import { type ContainerInputs, containerPlan, networkCreateBody, uploadPath, volumeCreateBody } from "./engine-requests";
+import { buildStandIn, importImage, localTag, standInKind } from "./stand-ins";
+import type { ContainerResult } from "./table";
+import { singleFileTar } from "./tar";
+import { makeRealTls, realContent } from "./tls";
+
+const T = {
+  network: "docker:index/network:Network",
+  volume: "docker:index/volume:Volume",
+  image: "docker:index/remoteImage:RemoteImage",
+  container: "docker:index/container:Container",
+};
+
+/** Resources in an order the engine could create them: every dependency first. */
+export function creationOrder(resources: readonly RegisteredResource[]): RegisteredResource[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const done = new Set<string>();
+  const out: RegisteredResource[] = [];
+  const visit = (r: RegisteredResource) => {
+    if (done.has(r.urn)) return;
+    done.add(r.urn);
+    for (const d of r.dependencies) {
+      const dep = byUrn.get(d);
+      if (dep) visit(dep);
+    }
+    out.push(r);
+  };
+  for (const r of resources) visit(r);
+  return out;
+}
+
+const message = (err: unknown) => (err instanceof EngineError ? err.message : err instanceof Error ? err.message : String(err));
+
+export async function rehearse(opts: { dir: string; stack: string; healthTimeoutMs: number; log: (s: string) => void }) {
+  const plan = await planResources({ dir: opts.dir, stack: opts.stack, strict: false });
+  const docker = creationOrder(plan.resources.filter((r) => r.type.startsWith("docker:index/")));
+  const inputs = (r: RegisteredResource) => unwrapSecrets(r.inputs) as Record<string, unknown>;
+  const containers = docker.filter((r) => r.type === T.container).map((r) => inputs(r) as unknown as ContainerInputs);
+  const addresses = [
+    ...new Set(
+      containers.flatMap((c) => (c.ports ?? []).map((p) => p.ip ?? "")).filter((ip) => ip && ip !== "0.0.0.0" && !ip.startsWith("127.")),
+    ),
+  ];
+  const tmp = mkdtempSync(join(tmpdir(), "deploy-rehearsal-"));
+  const netns = `rehearsal-${process.pid}`;
+  const cgroups: string[] = [];
+  const results: ContainerResult[] = [];
+  let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
+  try {
+    opts.log(`plan: ${docker.length} docker resources, ${containers.length} containers (stack ${opts.stack})`);
+    daemon = await startDaemon({ tmp, netns, addresses });
+    const client = daemon.client;
+    const tls = makeRealTls(tmp, addresses);
+    // Stand-in images, one per plan reference, built before anything is created (the provider
+    // pulls in RemoteImage, which comes first in the graph).
+    const tags = new Map<string, string>();
+    for (const r of docker.filter((x) => x.type === T.image)) {
+      const ref = String(inputs(r).name);
+      const user = containers.find((c) => c.image === ref);
+      const port = user ? serviceNamed(user.name.replace(/-config$/, "") as ContainerName).port : 0;
+      const rootfs = join(tmp, "rootfs", r.name);
+      mkdirSync(rootfs, { recursive: true });
+      const standIn = buildStandIn(standInKind(ref), rootfs, port);
+      await importImage(client, rootfs, localTag(ref), standIn.changes);
+      rmSync(rootfs, { recursive: true, force: true });
+      tags.set(ref, localTag(ref));
+    }
+    opts.log(`images: ${tags.size} stand-ins imported`);
+    const hostRoot = join(tmp, "host");
+    const bindSource = (hostPath: string) => {
+      const mapped = join(hostRoot, hostPath);
+      // cloud-init creates the data directories (mkdir -p, root, 0755).
+      mkdirSync(mapped, { recursive: true });
+      return mapped;
+    };
+    const started: string[] = [];
+    for (const r of docker) {
+      const i = inputs(r);
+      if (r.type === T.network) await client.call("POST", "/networks/create", networkCreateBody(i as { name: string }));
+      if (r.type === T.volume) await client.call("POST", "/volumes/create", volumeCreateBody(i as { name: string }));
+      if (r.type !== T.container) continue;
+      const c = i as unknown as ContainerInputs;
+      const result: ContainerResult = { container: c.name, created: "skipped", started: "skipped", healthy: "skipped", firstError: "" };
+      results.push(result);
+      const plan = containerPlan(c, { image: tags.get(c.image) ?? c.image, bindSource });
+      try {
+        if (c.cgroupParent) {
+          const spec = serviceNamed(c.name as ContainerName);
+          cgroups.push(...ensureCgroupParent(c.cgroupParent, spec.pidsLimit));
+        }
+        await client.call(plan.create.method, plan.create.path, plan.create.body);
+        for (const call of plan.connects) {
+          try {
+            await client.call(call.method, call.path, call.body);
+          } catch (err) {
+            // The provider ignores exactly this one.
+            if (!message(err).includes("is not connected to the network bridge")) throw err;
+          }
+        }
+        for (const u of plan.uploads) {
+          const tar = singleFileTar(u.file, u.mode, Buffer.from(realContent(u.file, u.content.toString("utf8"), tls)), Math.floor(Date.now() / 1000));
+          await client.call("PUT", uploadPath(c.name), tar, "application/x-tar");
+        }
+        result.created = "ok";
+      } catch (err) {
+        result.created = "failed";
+        result.firstError = message(err);
+        continue;
+      }
+      if (!plan.start) {
+        result.started = "not started (start: false)";
+        result.healthy = "not started (start: false)";
+        continue;
+      }
+      try {
+        await client.call("POST", `/containers/${encodeURIComponent(c.name)}/start`);
+        result.started = "ok";
+        started.push(c.name);
+        if (!plan.hasHealthcheck) result.healthy = "no healthcheck";
+      } catch (err) {
+        result.started = "failed";
+        result.firstError = message(err);
+      }
+    }
+    opts.log(`created ${results.length} containers; waiting for health (at most ${opts.healthTimeoutMs / 1000} s)`);
+    await waitForHealth(client, results.filter((r) => started.includes(r.container) && r.healthy === "skipped"), opts.healthTimeoutMs);
+    return { results, logFile: daemon.logFile };
+  } finally {
+    if (daemon) {
+      // Containers first (their cgroups go with them), then the daemon and its namespace.
+      try {
+        const list = (await daemon.client.call("GET", "/containers/json?all=1")) as { Id: string }[];
+        await Promise.all(list.map((c) => daemon?.client.call("DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined)));
+      } catch {}
+      await daemon.stop();
+    } else {
+      try {
+        require("node:child_process").execFileSync("ip", ["netns", "delete", netns], { stdio: "ignore" });
+      } catch {}
+    }
+    const left = removeCgroupDirs(cgroups);
+    if (left.length) opts.log(`could not remove cgroup directories: ${left.join(", ")}`);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+interface Inspect {
+  State: { Status: string; ExitCode: number; Error: string; Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] } };
+}
+
+async function waitForHealth(client: EngineClient, pending: ContainerResult[], timeoutMs: number) {
+  const open = new Set(pending);
+  const state = new Map<ContainerResult, Inspect>();
+  await waitFor(async () => {
+    for (const r of [...open]) {
+      const info = (await client.call("GET", `/containers/${encodeURIComponent(r.container)}/json`)) as Inspect;
+      state.set(r, info);
+      const health = info.State.Health?.Status;
+      if (health === "healthy") {
+        r.healthy = "ok";
+        open.delete(r);
+      } else if (health === "unhealthy" || info.State.Status === "exited" || info.State.Status === "dead") {
+        r.healthy = "failed";
+        open.delete(r);
+      }
+    }
+    return open.size === 0;
+  }, timeoutMs, 1000);
+  for (const r of pending) {
+    if (r.healthy === "skipped") r.healthy = "failed";
+    if (r.healthy !== "failed" || r.firstError) continue;
+    const info = state.get(r);
+    const probe = info?.State.Health?.Log?.at(-1);
+    let logs = "";
+    try {
+      logs = (await client.raw("GET", `/containers/${encodeURIComponent(r.container)}/logs?stdout=1&stderr=1&tail=3`)).body
+        .toString("latin1")
+        .replace(/[\x00-\x08\x0e-\x1f]/g, "");
+    } catch {}
+    r.firstError = [
+      info ? `state ${info.State.Status} (exit ${info.State.ExitCode})` : "",
+      probe ? `probe exit ${probe.ExitCode}: ${probe.Output.trim()}` : "",
+      logs ? `logs: ${logs.trim()}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
+  }
+}

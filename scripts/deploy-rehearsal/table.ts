@@ -1,0 +1,37 @@
+// The rehearsal's result table: one row per container, in creation order.
+
+export type Step = "ok" | "failed" | "skipped" | "not started (start: false)" | "no healthcheck";
+
+export interface ContainerResult {
+  container: string;
+  created: Step;
+  started: Step;
+  healthy: Step;
+  /** The first error, one line; empty when every step passed. */
+  firstError: string;
+}
+
+export const failed = (r: ContainerResult) =>
+  r.created === "failed" || r.started === "failed" || r.healthy === "failed";
+
+const oneLine = (text: string, max = 160) => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+export function renderTable(results: readonly ContainerResult[]): string {
+  const header = ["container", "created", "started", "healthy", "first error"];
+  const rows = results.map((r) => [r.container, r.created, r.started, r.healthy, oneLine(r.firstError)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
+  const bad = results.filter(failed).length;
+  return [
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+    bad === 0
+      ? `${results.length} container(s): all created, started and healthy as planned.`
+      : `${bad} of ${results.length} container(s) failed.`,
+  ].join("\n");
+}
