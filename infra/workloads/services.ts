@@ -120,8 +120,17 @@ export const SERVICES: readonly ServiceSpec[] = [
     memoryMb: 128,
     pidsLimit: 128,
     readOnlyRootFs: true,
-    tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
-    capAdd: [],
+    // FROM nginx:alpine (Titan apps/titan-console/Dockerfile): the master runs as root with
+    // `user nginx`, writes its pid to /var/run/nginx.pid and creates the temp dirs under
+    // /var/cache/nginx at start, chowning them to nginx (CHOWN); workers drop to nginx
+    // (SETGID, SETUID). Nothing else is written; no DAC_OVERRIDE needed (the deploy rehearsal
+    // runs nginx this way).
+    tmpfs: {
+      "/tmp": "rw,noexec,nosuid,size=16m",
+      "/var/cache/nginx": "rw,noexec,nosuid,size=16m",
+      "/var/run": "rw,noexec,nosuid,size=1m",
+    },
+    capAdd: ["CHOWN", "SETGID", "SETUID"],
     dataMounts: [],
     namedVolumes: {},
   },
