@@ -20,6 +20,11 @@ const FIXES: Record<string, string> = {
   images: "pulumi config set --path titan:images.nats 2.10.26-alpine (a pinned tag, never latest)",
   rotationEpoch: "npm run rotate (or pulumi config set titan:rotationEpoch 2026-Q4)",
   backups: "pulumi config set titan:backups true",
+  backupSchedule: "pulumi config set titan:backupSchedule '*-*-* 03:30:00 UTC' (systemd OnCalendar)",
+  backupRetention:
+    "pulumi config set --path titan:backupRetention.daily 7 (and weekly 4, monthly 6; positive whole numbers)",
+  alertEmails: "pulumi config set --path 'titan:alertEmails[0]' ops@example.com (who receives the alerts)",
+  alertSlackChannel: "pulumi config set titan:alertSlackChannel '#titan-alerts'",
   deployUser: "pulumi config set titan:deployUser titan (not root)",
   services:
     "pulumi config set --path 'titan:services[0]' titan-console-api (optional services), or pulumi config rm titan:services",

@@ -16,6 +16,8 @@ export const OPTIONAL_SECRET_KEYS = [
   "binanceReadOnlySecretKey",
   // `USER:TOKEN` for a private registry (ghcr.io): pulls and digest look-ups.
   "registryAuth",
+  // Slack incoming-webhook URL for alerts and backup failures.
+  "alertSlackWebhook",
 ] as const;
 export const SECRET_KEYS = [...REQUIRED_SECRET_KEYS, ...OPTIONAL_SECRET_KEYS] as const;
 
@@ -41,6 +43,10 @@ export const PLAIN_KEYS = [
   "services",
   "serviceImages",
   "consoleAllowlist",
+  "backupSchedule",
+  "backupRetention",
+  "alertEmails",
+  "alertSlackChannel",
 ] as const;
 export type PlainKey = (typeof PLAIN_KEYS)[number];
 
@@ -55,6 +61,8 @@ export const STRUCTURED_KEYS: readonly PlainKey[] = [
   "services",
   "serviceImages",
   "consoleAllowlist",
+  "backupRetention",
+  "alertEmails",
 ];
 
 /** Keys whose value arrives as text but means a boolean or a number. */

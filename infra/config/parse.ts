@@ -141,3 +141,20 @@ export function assertBenchReplicasAllowed(replicas: number, stack: string): voi
     },
   ]);
 }
+
+/**
+ * The prod stack must say who is told when a droplet, the console or a backup is in trouble. The
+ * entry calls this before registering any resource.
+ */
+export function assertAlertsConfigured(emails: readonly string[], stack: string): void {
+  if (stack !== "prod" || emails.length > 0) return;
+  throw new ConfigError([
+    {
+      key: fullKey("alertEmails"),
+      problem:
+        "is required on the prod stack: alerts (droplets, console uptime, backup failures) need a recipient",
+      value: "(missing)",
+      fix: fixFor("alertEmails"),
+    },
+  ]);
+}

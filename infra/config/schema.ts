@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { DEFAULT_BACKUP_RETENTION } from "../builders/backup/retention";
+import { DEFAULT_BACKUP_SCHEDULE, onCalendarProblem } from "../builders/backup/schedule";
 import { MAX_BENCH_REPLICAS, OPTIONAL_SERVICES } from "./keys";
 import {
   canonicalCidr,
@@ -189,6 +191,35 @@ export const TitanConfigSchema = z
     images: ImagesSchema.default(ImagesSchema.parse({})),
     rotationEpoch: z.string().regex(/^\d{4}-Q[1-4]$/, "must look like '2026-Q4'"),
     backups: z.boolean(),
+    /** systemd OnCalendar of the daily off-host backup (infra/builders/backup/schedule.ts). */
+    backupSchedule: z
+      .string()
+      .superRefine((text, ctx) => {
+        const problem = onCalendarProblem(text);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .default(DEFAULT_BACKUP_SCHEDULE),
+    backupRetention: z
+      .object({
+        daily: z.number().int("must be a whole number").min(1),
+        weekly: z.number().int("must be a whole number").min(1),
+        monthly: z.number().int("must be a whole number").min(1),
+      })
+      .strict()
+      .default(DEFAULT_BACKUP_RETENTION),
+    /** Where alerts go; required on the prod stack (parse.ts assertAlertsConfigured). */
+    alertEmails: z.array(z.email("must be an e-mail address")).default([]),
+    alertSlackChannel: z
+      .string()
+      .regex(/^#?[a-z0-9._-]{1,80}$/, "must be a Slack channel such as #titan-alerts")
+      .default("#titan-alerts"),
+    alertSlackWebhook: z
+      .string()
+      .regex(
+        /^https:\/\/hooks\.slack\.com\/[A-Za-z0-9/_-]+$/,
+        "must be a Slack incoming-webhook URL (https://hooks.slack.com/…)",
+      )
+      .optional(),
     deployUser: z
       .string()
       .regex(/^[a-z_][a-z0-9_-]{0,30}$/, "must be a Linux user name")

@@ -34,6 +34,7 @@ export function validPlainValues(topology: Topology = "split"): Record<string, s
     sshPublicKeys: JSON.stringify([fakePublicKey()]),
     domain: "helm.titan.example",
     acmeEmail: "ops@titan.example",
+    alertEmails: JSON.stringify(["ops@titan.example"]),
     manageDns: "true",
     sizes: JSON.stringify(
       topology === "split" ? { edge: "s-1vcpu-2gb", trading: "s-4vcpu-8gb" } : { single: "s-4vcpu-8gb" },
