@@ -155,7 +155,7 @@ export class TitanBackup extends pulumi.ComponentResource {
           "ssh",
           ...sshOptions(t).map(shellQuote),
           `${t.user}@${t.address}`,
-          shellQuote(hostRootShell("redis")),
+          shellQuote(hostRootShell("redis", "/bin/sh -s")),
         ].join(" "),
       );
     const digest = createHash("sha256")

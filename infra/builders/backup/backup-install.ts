@@ -39,9 +39,9 @@ export function buildInstallScript(files: readonly InstallFile[]): string {
  * deploy user already holds (docker group membership is root on the host), using the image of a
  * container the stack runs there, so nothing is pulled. The script arrives on stdin.
  */
-export function hostRootShell(imageOfContainer: string): string {
+export function hostRootShell(imageOfContainer: string, command: string): string {
   if (!/^[a-z0-9][a-z0-9_.-]{0,62}$/.test(imageOfContainer)) {
     throw new Error(`'${imageOfContainer}' is not a container name`);
   }
-  return `docker run --rm -i --network host -v /:/host --entrypoint chroot "$(docker inspect -f '{{.Config.Image}}' ${imageOfContainer})" /host`;
+  return `docker run --rm -i --network host -v /:/host --entrypoint chroot "$(docker inspect -f '{{.Config.Image}}' ${imageOfContainer})" /host ${command}`;
 }
