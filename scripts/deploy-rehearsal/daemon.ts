@@ -1,12 +1,13 @@
 // A throw-away dockerd in a network namespace of its own: own data-root, exec-root, socket and
 // iptables rules (inside the namespace), vfs storage. Nothing outside the namespace and the temp
 // directory is touched, except the cgroup parents the containers ask for (see ensureCgroupParent).
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EngineClient } from "./engine-client";
 
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"] }).toString();
+const run = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"] }).toString();
 
 export interface Daemon {
   client: EngineClient;
@@ -23,7 +24,8 @@ const CGROUP_ROOT = "/sys/fs/cgroup";
  * equivalent here: the directory under every v1 controller, with pids.max = TasksMax.
  */
 export function ensureCgroupParent(parent: string, tasksMax: number | undefined): string[] {
-  if (!/^[A-Za-z0-9_.@-]+$/.test(parent)) throw new Error(`cgroupParent '${parent}' is not a plain slice name`);
+  if (!/^[A-Za-z0-9_.@-]+$/.test(parent))
+    throw new Error(`cgroupParent '${parent}' is not a plain slice name`);
   const made: string[] = [];
   for (const controller of readdirSync(CGROUP_ROOT)) {
     const base = join(CGROUP_ROOT, controller);
@@ -33,7 +35,8 @@ export function ensureCgroupParent(parent: string, tasksMax: number | undefined)
       mkdirSync(dir);
       made.push(dir);
     }
-    if (controller === "pids" && tasksMax !== undefined) writeFileSync(join(dir, "pids.max"), String(tasksMax));
+    if (controller === "pids" && tasksMax !== undefined)
+      writeFileSync(join(dir, "pids.max"), String(tasksMax));
   }
   return made;
 }
@@ -50,14 +53,21 @@ export function removeCgroupDirs(dirs: readonly string[]): string[] {
   return left;
 }
 
-export async function startDaemon(opts: { tmp: string; netns: string; addresses: readonly string[] }): Promise<Daemon> {
+export async function startDaemon(opts: {
+  tmp: string;
+  netns: string;
+  addresses: readonly string[];
+}): Promise<Daemon> {
   const { tmp, netns } = opts;
   run("ip", ["netns", "add", netns]);
   let child: ChildProcess | undefined;
   const cleanup = async () => {
     if (child && child.exitCode === null) {
       child.kill("SIGTERM");
-      const exited = await waitFor(async () => child?.exitCode !== null || child?.signalCode !== null, 20_000);
+      const exited = await waitFor(
+        async () => child?.exitCode !== null || child?.signalCode !== null,
+        20_000,
+      );
       if (!exited) child.kill("SIGKILL");
     }
     try {
@@ -68,7 +78,8 @@ export async function startDaemon(opts: { tmp: string; netns: string; addresses:
     run("ip", ["-n", netns, "link", "set", "lo", "up"]);
     // The droplet's private address, so port bindings to it behave as on the host.
     // (on the namespace's loopback: this kernel has no dummy interfaces)
-    for (const address of opts.addresses) run("ip", ["-n", netns, "addr", "add", `${address}/32`, "dev", "lo"]);
+    for (const address of opts.addresses)
+      run("ip", ["-n", netns, "addr", "add", `${address}/32`, "dev", "lo"]);
     const socket = join(tmp, "docker.sock");
     const logFile = join(tmp, "dockerd.log");
     for (const d of ["data", "exec"]) mkdirSync(join(tmp, d), { recursive: true });
@@ -119,7 +130,11 @@ function writeDaemonJson(tmp: string): string {
   return path;
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<boolean> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return true;

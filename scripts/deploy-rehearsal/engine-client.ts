@@ -22,14 +22,22 @@ export class EngineClient {
     private readonly apiVersion = "v1.41",
   ) {}
 
-  raw(method: string, path: string, body?: Buffer | string, contentType = "application/json"): Promise<EngineResponse> {
+  raw(
+    method: string,
+    path: string,
+    body?: Buffer | string,
+    contentType = "application/json",
+  ): Promise<EngineResponse> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
           socketPath: this.socketPath,
           method,
           path: `/${this.apiVersion}${path}`,
-          headers: body === undefined ? {} : { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) },
+          headers:
+            body === undefined
+              ? {}
+              : { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -48,7 +56,12 @@ export class EngineClient {
   async call(method: string, path: string, body?: unknown, contentType?: string): Promise<unknown> {
     const payload =
       body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-    const res = await this.raw(method, path, payload, contentType ?? (Buffer.isBuffer(body) ? "application/x-tar" : "application/json"));
+    const res = await this.raw(
+      method,
+      path,
+      payload,
+      contentType ?? (Buffer.isBuffer(body) ? "application/x-tar" : "application/json"),
+    );
     const text = res.body.toString("utf8");
     if (res.status < 200 || res.status >= 300) {
       let detail = text.trim();

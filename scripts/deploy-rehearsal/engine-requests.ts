@@ -20,7 +20,13 @@ export interface ContainerInputs {
   entrypoints?: string[];
   user?: string;
   labels?: { label: string; value: string }[];
-  healthcheck?: { tests: string[]; interval?: string; timeout?: string; startPeriod?: string; retries?: number };
+  healthcheck?: {
+    tests: string[];
+    interval?: string;
+    timeout?: string;
+    startPeriod?: string;
+    retries?: number;
+  };
   stopTimeout?: number;
   ports?: { internal: number; external?: number; protocol?: string; ip?: string }[];
   mounts?: { type: string; source?: string; target: string; readOnly?: boolean }[];
@@ -68,7 +74,9 @@ export function durationNs(text: string): number {
   const units: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text)
-    throw new Error(`healthcheck duration '${text}' is not a Go duration (e.g. 15s). Fix: use <n>s, <n>m or <n>h`);
+    throw new Error(
+      `healthcheck duration '${text}' is not a Go duration (e.g. 15s). Fix: use <n>s, <n>m or <n>h`,
+    );
   return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] as number), 0);
 }
 
@@ -78,7 +86,12 @@ export function uploadMode(u: PlanUpload): number {
   return u.executable ? 0o744 : 0o644;
 }
 
-export function networkCreateBody(inputs: { name: string; driver?: string; internal?: boolean; attachable?: boolean }) {
+export function networkCreateBody(inputs: {
+  name: string;
+  driver?: string;
+  internal?: boolean;
+  attachable?: boolean;
+}) {
   return {
     Name: inputs.name,
     CheckDuplicate: true,
@@ -182,9 +195,10 @@ export function containerPlan(
     uploads: (c.uploads ?? []).map((u) => ({
       file: u.file,
       mode: uploadMode(u),
-      content: u.contentBase64 !== undefined && u.contentBase64 !== ""
-        ? Buffer.from(u.contentBase64, "base64")
-        : Buffer.from(u.content ?? ""),
+      content:
+        u.contentBase64 !== undefined && u.contentBase64 !== ""
+          ? Buffer.from(u.contentBase64, "base64")
+          : Buffer.from(u.content ?? ""),
     })),
     start: c.start ?? true,
     hasHealthcheck: Boolean(hc?.tests.length),

@@ -19,7 +19,9 @@ async function main() {
     .parse(process.argv.slice(2), { from: "user" })
     .opts<{ stack: string; dir: string; healthTimeout: string }>();
   if (process.getuid?.() !== 0) {
-    console.error("deploy-rehearsal: needs root (it creates a network namespace and runs dockerd). Fix: run it as root, e.g. sudo npm run deploy-rehearsal");
+    console.error(
+      "deploy-rehearsal: needs root (it creates a network namespace and runs dockerd). Fix: run it as root, e.g. sudo npm run deploy-rehearsal",
+    );
     process.exit(2);
   }
   const started = Date.now();

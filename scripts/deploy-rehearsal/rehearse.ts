@@ -1,15 +1,21 @@
 // The rehearsal itself: the plan's docker resources, created on a real dockerd in the order
 // and with the calls the provider makes, then the health of each started container.
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ContainerName, serviceNamed } from "../../infra/workloads/services";
 import type { RegisteredResource } from "../lib/offline/run-program";
 import { unwrapSecrets } from "../lib/plan/redact";
 import { planResources } from "../lib/plan/run-plan";
-import { type ContainerName, serviceNamed } from "../../infra/workloads/services";
 import { ensureCgroupParent, removeCgroupDirs, startDaemon, waitFor } from "./daemon";
-import { EngineError, type EngineClient } from "./engine-client";
-import { type ContainerInputs, containerPlan, networkCreateBody, uploadPath, volumeCreateBody } from "./engine-requests";
+import { type EngineClient, EngineError } from "./engine-client";
+import {
+  type ContainerInputs,
+  containerPlan,
+  networkCreateBody,
+  uploadPath,
+  volumeCreateBody,
+} from "./engine-requests";
 import { buildStandIn, importImage, localTag, standInKind } from "./stand-ins";
 import type { ContainerResult } from "./table";
 import { singleFileTar } from "./tar";
@@ -40,16 +46,26 @@ export function creationOrder(resources: readonly RegisteredResource[]): Registe
   return out;
 }
 
-const message = (err: unknown) => (err instanceof EngineError ? err.message : err instanceof Error ? err.message : String(err));
+const message = (err: unknown) =>
+  err instanceof EngineError ? err.message : err instanceof Error ? err.message : String(err);
 
-export async function rehearse(opts: { dir: string; stack: string; healthTimeoutMs: number; log: (s: string) => void }) {
+export async function rehearse(opts: {
+  dir: string;
+  stack: string;
+  healthTimeoutMs: number;
+  log: (s: string) => void;
+}) {
   const plan = await planResources({ dir: opts.dir, stack: opts.stack, strict: false });
   const docker = creationOrder(plan.resources.filter((r) => r.type.startsWith("docker:index/")));
   const inputs = (r: RegisteredResource) => unwrapSecrets(r.inputs) as Record<string, unknown>;
-  const containers = docker.filter((r) => r.type === T.container).map((r) => inputs(r) as unknown as ContainerInputs);
+  const containers = docker
+    .filter((r) => r.type === T.container)
+    .map((r) => inputs(r) as unknown as ContainerInputs);
   const addresses = [
     ...new Set(
-      containers.flatMap((c) => (c.ports ?? []).map((p) => p.ip ?? "")).filter((ip) => ip && ip !== "0.0.0.0" && !ip.startsWith("127.")),
+      containers
+        .flatMap((c) => (c.ports ?? []).map((p) => p.ip ?? ""))
+        .filter((ip) => ip && ip !== "0.0.0.0" && !ip.startsWith("127.")),
     ),
   ];
   const tmp = mkdtempSync(join(tmpdir(), "deploy-rehearsal-"));
@@ -58,7 +74,9 @@ export async function rehearse(opts: { dir: string; stack: string; healthTimeout
   const results: ContainerResult[] = [];
   let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
   try {
-    opts.log(`plan: ${docker.length} docker resources, ${containers.length} containers (stack ${opts.stack})`);
+    opts.log(
+      `plan: ${docker.length} docker resources, ${containers.length} containers (stack ${opts.stack})`,
+    );
     daemon = await startDaemon({ tmp, netns, addresses });
     const client = daemon.client;
     const tls = makeRealTls(tmp, addresses);
@@ -87,11 +105,19 @@ export async function rehearse(opts: { dir: string; stack: string; healthTimeout
     const started: string[] = [];
     for (const r of docker) {
       const i = inputs(r);
-      if (r.type === T.network) await client.call("POST", "/networks/create", networkCreateBody(i as { name: string }));
-      if (r.type === T.volume) await client.call("POST", "/volumes/create", volumeCreateBody(i as { name: string }));
+      if (r.type === T.network)
+        await client.call("POST", "/networks/create", networkCreateBody(i as { name: string }));
+      if (r.type === T.volume)
+        await client.call("POST", "/volumes/create", volumeCreateBody(i as { name: string }));
       if (r.type !== T.container) continue;
       const c = i as unknown as ContainerInputs;
-      const result: ContainerResult = { container: c.name, created: "skipped", started: "skipped", healthy: "skipped", firstError: "" };
+      const result: ContainerResult = {
+        container: c.name,
+        created: "skipped",
+        started: "skipped",
+        healthy: "skipped",
+        firstError: "",
+      };
       results.push(result);
       const plan = containerPlan(c, { image: tags.get(c.image) ?? c.image, bindSource });
       try {
@@ -109,7 +135,12 @@ export async function rehearse(opts: { dir: string; stack: string; healthTimeout
           }
         }
         for (const u of plan.uploads) {
-          const tar = singleFileTar(u.file, u.mode, Buffer.from(realContent(u.file, u.content.toString("utf8"), tls)), Math.floor(Date.now() / 1000));
+          const tar = singleFileTar(
+            u.file,
+            u.mode,
+            Buffer.from(realContent(u.file, u.content.toString("utf8"), tls)),
+            Math.floor(Date.now() / 1000),
+          );
           await client.call("PUT", uploadPath(c.name), tar, "application/x-tar");
         }
         result.created = "ok";
@@ -133,15 +164,25 @@ export async function rehearse(opts: { dir: string; stack: string; healthTimeout
         result.firstError = message(err);
       }
     }
-    opts.log(`created ${results.length} containers; waiting for health (at most ${opts.healthTimeoutMs / 1000} s)`);
-    await waitForHealth(client, results.filter((r) => started.includes(r.container) && r.healthy === "skipped"), opts.healthTimeoutMs);
+    opts.log(
+      `created ${results.length} containers; waiting for health (at most ${opts.healthTimeoutMs / 1000} s)`,
+    );
+    await waitForHealth(
+      client,
+      results.filter((r) => started.includes(r.container) && r.healthy === "skipped"),
+      opts.healthTimeoutMs,
+    );
     return { results, logFile: daemon.logFile };
   } finally {
     if (daemon) {
       // Containers first (their cgroups go with them), then the daemon and its namespace.
       try {
         const list = (await daemon.client.call("GET", "/containers/json?all=1")) as { Id: string }[];
-        await Promise.all(list.map((c) => daemon?.client.call("DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined)));
+        await Promise.all(
+          list.map((c) =>
+            daemon?.client.call("DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined),
+          ),
+        );
       } catch {}
       await daemon.stop();
     } else {
@@ -156,27 +197,39 @@ export async function rehearse(opts: { dir: string; stack: string; healthTimeout
 }
 
 interface Inspect {
-  State: { Status: string; ExitCode: number; Error: string; Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] } };
+  State: {
+    Status: string;
+    ExitCode: number;
+    Error: string;
+    Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] };
+  };
 }
 
 async function waitForHealth(client: EngineClient, pending: ContainerResult[], timeoutMs: number) {
   const open = new Set(pending);
   const state = new Map<ContainerResult, Inspect>();
-  await waitFor(async () => {
-    for (const r of [...open]) {
-      const info = (await client.call("GET", `/containers/${encodeURIComponent(r.container)}/json`)) as Inspect;
-      state.set(r, info);
-      const health = info.State.Health?.Status;
-      if (health === "healthy") {
-        r.healthy = "ok";
-        open.delete(r);
-      } else if (health === "unhealthy" || info.State.Status === "exited" || info.State.Status === "dead") {
-        r.healthy = "failed";
-        open.delete(r);
+  await waitFor(
+    async () => {
+      for (const r of [...open]) {
+        const info = (await client.call(
+          "GET",
+          `/containers/${encodeURIComponent(r.container)}/json`,
+        )) as Inspect;
+        state.set(r, info);
+        const health = info.State.Health?.Status;
+        if (health === "healthy") {
+          r.healthy = "ok";
+          open.delete(r);
+        } else if (health === "unhealthy" || info.State.Status === "exited" || info.State.Status === "dead") {
+          r.healthy = "failed";
+          open.delete(r);
+        }
       }
-    }
-    return open.size === 0;
-  }, timeoutMs, 1000);
+      return open.size === 0;
+    },
+    timeoutMs,
+    1000,
+  );
   for (const r of pending) {
     if (r.healthy === "skipped") r.healthy = "failed";
     if (r.healthy !== "failed" || r.firstError) continue;
@@ -184,7 +237,12 @@ async function waitForHealth(client: EngineClient, pending: ContainerResult[], t
     const probe = info?.State.Health?.Log?.at(-1);
     let logs = "";
     try {
-      logs = (await client.raw("GET", `/containers/${encodeURIComponent(r.container)}/logs?stdout=1&stderr=1&tail=3`)).body
+      logs = (
+        await client.raw(
+          "GET",
+          `/containers/${encodeURIComponent(r.container)}/logs?stdout=1&stderr=1&tail=3`,
+        )
+      ).body
         .toString("latin1")
         .replace(/[\x00-\x08\x0e-\x1f]/g, "");
     } catch {}

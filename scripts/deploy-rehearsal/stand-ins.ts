@@ -3,7 +3,18 @@
 // entrypoint shape, the user, the paths the real image writes, and the healthcheck's tool.
 // What they cannot show: anything inside the real Titan images (their code, their own writes).
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import type { EngineClient } from "./engine-client";
 
@@ -41,14 +52,31 @@ export function localTag(ref: string): string {
 
 class RootFs {
   constructor(readonly dir: string) {
-    for (const d of ["bin", "sbin", "usr/bin", "usr/sbin", "usr/local/bin", "etc", "tmp", "run", "var", "root", "dev", "proc", "sys"])
+    for (const d of [
+      "bin",
+      "sbin",
+      "usr/bin",
+      "usr/sbin",
+      "usr/local/bin",
+      "etc",
+      "tmp",
+      "run",
+      "var",
+      "root",
+      "dev",
+      "proc",
+      "sys",
+    ])
       mkdirSync(join(dir, d), { recursive: true });
     chmodSync(join(dir, "tmp"), 0o1777);
     // Alpine's layout: /var/run is a link to /run.
     symlinkSync("../run", join(dir, "var/run"));
     copyFileSync("/usr/bin/busybox", join(dir, "bin/busybox"));
     chmodSync(join(dir, "bin/busybox"), 0o755);
-    for (const applet of execFileSync("/usr/bin/busybox", ["--list"]).toString().split("\n").filter(Boolean)) {
+    for (const applet of execFileSync("/usr/bin/busybox", ["--list"])
+      .toString()
+      .split("\n")
+      .filter(Boolean)) {
       if (applet === "busybox") continue;
       const link = join(dir, "bin", applet);
       if (!existsSync(link)) symlinkSync("busybox", link);
@@ -94,7 +122,10 @@ class RootFs {
   }
 
   users(lines: string[]) {
-    this.write("etc/passwd", `${["root:x:0:0:root:/root:/bin/sh", ...lines.map((l) => l.split("|")[0])].join("\n")}\n`);
+    this.write(
+      "etc/passwd",
+      `${["root:x:0:0:root:/root:/bin/sh", ...lines.map((l) => l.split("|")[0])].join("\n")}\n`,
+    );
     const groups = lines.map((l) => {
       const [name, , uid] = (l.split("|")[0] ?? "").split(":");
       return `${name}:x:${uid}:`;
@@ -189,7 +220,10 @@ exec "$@"
       fs.write("etc/nats/nats-server.conf", "port: 4222\nhttp: 8222\n");
       return {
         kind,
-        changes: ['ENTRYPOINT ["docker-entrypoint.sh"]', 'CMD ["nats-server","--config","/etc/nats/nats-server.conf"]'],
+        changes: [
+          'ENTRYPOINT ["docker-entrypoint.sh"]',
+          'CMD ["nats-server","--config","/etc/nats/nats-server.conf"]',
+        ],
       };
     }
     case "postgres": {
@@ -203,7 +237,10 @@ exec "$@"
       fs.tree("/usr/share/postgresql/15");
       fs.tree("/usr/share/zoneinfo");
       const sample = fs.path("usr/share/postgresql/15/postgresql.conf.sample");
-      writeFileSync(sample, readFileSync(sample, "utf8").replace(/^#?listen_addresses\s*=\s*\S+.*$/m, "listen_addresses = '*'"));
+      writeFileSync(
+        sample,
+        readFileSync(sample, "utf8").replace(/^#?listen_addresses\s*=\s*\S+.*$/m, "listen_addresses = '*'"),
+      );
       for (const b of ["postgres", "initdb", "pg_ctl", "psql", "pg_isready"])
         fs.link(`/usr/lib/postgresql/15/bin/${b}`, `usr/local/bin/${b}`);
       fs.program(PRIV_DROP);
@@ -271,7 +308,10 @@ exec "$@"
 `,
         0o755,
       );
-      return { kind, changes: ["WORKDIR /data", 'ENTRYPOINT ["docker-entrypoint.sh"]', 'CMD ["redis-server"]'] };
+      return {
+        kind,
+        changes: ["WORKDIR /data", 'ENTRYPOINT ["docker-entrypoint.sh"]', 'CMD ["redis-server"]'],
+      };
     }
     case "nginx-unprivileged":
     case "titan-console": {
@@ -309,8 +349,14 @@ exec "$@"
         // nginxinc/nginx-unprivileged: uid 101, pid and temp paths under /tmp, /var/cache/nginx
         // owned by 101.
         fs.mkdir("var/cache/nginx", 0o775, 101);
-        fs.write("etc/nginx/nginx.conf", `worker_processes auto;\npid /tmp/nginx.pid;\nevents {}\nhttp { include mime.types; server { listen 8080; } }\n`);
-        return { kind, changes: ["USER 101", 'ENTRYPOINT ["/docker-entrypoint.sh"]', 'CMD ["nginx","-g","daemon off;"]'] };
+        fs.write(
+          "etc/nginx/nginx.conf",
+          `worker_processes auto;\npid /tmp/nginx.pid;\nevents {}\nhttp { include mime.types; server { listen 8080; } }\n`,
+        );
+        return {
+          kind,
+          changes: ["USER 101", 'ENTRYPOINT ["/docker-entrypoint.sh"]', 'CMD ["nginx","-g","daemon off;"]'],
+        };
       }
       // titan-console: FROM nginx:alpine (apps/titan-console/Dockerfile): master as root with
       // `user nginx`, pid /var/run/nginx.pid, temp dirs created and chowned under
@@ -341,7 +387,10 @@ http {
 }
 `,
       );
-      return { kind, changes: ['ENTRYPOINT ["/docker-entrypoint.sh"]', 'CMD ["nginx","-g","daemon off;"]', "EXPOSE 8080"] };
+      return {
+        kind,
+        changes: ['ENTRYPOINT ["/docker-entrypoint.sh"]', 'CMD ["nginx","-g","daemon off;"]', "EXPOSE 8080"],
+      };
     }
     case "titan-node":
     case "titan-execution": {

@@ -23,7 +23,11 @@ export function renderTable(results: readonly ContainerResult[]): string {
   const header = ["container", "created", "started", "healthy", "first error"];
   const rows = results.map((r) => [r.container, r.created, r.started, r.healthy, oneLine(r.firstError)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join("  ")
+      .trimEnd();
   const bad = results.filter(failed).length;
   return [
     line(header),

@@ -1,6 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_HASH_LABEL, carrierSettings, configHash, hardenedSettings } from "../../workloads/container-spec";
+import {
+  CONFIG_HASH_LABEL,
+  carrierSettings,
+  configHash,
+  hardenedSettings,
+} from "../../workloads/container-spec";
 import { hostAddress, portsOf } from "../../workloads/ports";
 import type { ServiceSpec, Topology } from "../../workloads/services";
 import type { DockerHost } from "./docker-host";
