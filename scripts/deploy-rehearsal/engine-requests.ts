@@ -116,7 +116,8 @@ export function containerPlan(
   for (const p of c.ports ?? []) {
     const key = `${p.internal}/${p.protocol ?? "tcp"}`;
     exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: p.ip ?? "", HostPort: p.external ? String(p.external) : "" });
+    const binding = { HostIp: p.ip ?? "", HostPort: p.external ? String(p.external) : "" };
+    bindings[key] = [...(bindings[key] ?? []), binding];
   }
   const hc = c.healthcheck;
   const config: Record<string, unknown> = {

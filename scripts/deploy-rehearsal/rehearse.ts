@@ -244,7 +244,8 @@ async function waitForHealth(client: EngineClient, pending: ContainerResult[], t
         )
       ).body
         .toString("latin1")
-        .replace(/[\x00-\x08\x0e-\x1f]/g, "");
+        // The log stream's 8-byte frame headers: keep printable text only.
+        .replace(/[^\t\n\r -~]/g, "");
     } catch {}
     r.firstError = [
       info ? `state ${info.State.Status} (exit ${info.State.ExitCode})` : "",

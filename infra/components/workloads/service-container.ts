@@ -74,7 +74,7 @@ export function createServiceContainer(name: string, args: ServiceContainerArgs,
       label: CONFIG_HASH_LABEL,
       value: pulumi
         .all(args.uploads.map((u) => pulumi.all([u.file, u.content ?? "", u.permissions ?? ""])))
-        .apply((files) => configHash(files)),
+        .apply((files) => configHash(files.map(([f, c, p]) => [f, c ?? "", p ?? ""] as const))),
     });
   }
   const settings = hardenedSettings(spec);

@@ -111,6 +111,7 @@ describe("containerPlan: plan inputs → the provider's Engine API calls", () =>
     expect(plan.uploads).toEqual([
       { file: "/etc/nats/nats.conf", mode: 0o444, content: Buffer.from("port: 4222\n") },
     ]);
+    // biome-ignore lint/security/noSecrets: an API path and a fake digest, not secrets
     expect(uploadPath("nats")).toBe("/containers/nats/archive?path=%2F");
     expect([plan.start, plan.hasHealthcheck]).toEqual([true, true]);
     const carrier = containerPlan(

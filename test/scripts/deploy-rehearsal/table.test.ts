@@ -58,6 +58,7 @@ describe("stand-in images", () => {
     expect(() => standInKind("mysql@sha256:1")).toThrow(
       "no stand-in for image 'mysql@sha256:1'. Fix: add one in scripts/deploy-rehearsal/stand-ins.ts",
     );
+    // biome-ignore lint/security/noSecrets: an API path and a fake digest, not secrets
     expect(localTag("traefik@sha256:31bb3f45dd565efcb20fe3e9882eed37")).toBe(
       "rehearsal/traefik:31bb3f45dd56",
     );
