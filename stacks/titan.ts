@@ -7,7 +7,9 @@ import { RoleFirewall } from "../infra/components/firewall";
 import { TitanHost } from "../infra/components/host";
 import { TitanNetwork } from "../infra/components/network";
 import { TitanWorkloads } from "../infra/components/workloads/titan-workloads";
-import { assertBenchReplicasAllowed } from "../infra/config/parse";
+import { TitanAlerts } from "../infra/components/alerts";
+import { pinnedTarget, TitanBackup } from "../infra/components/backup";
+import { assertAlertsConfigured, assertBenchReplicasAllowed } from "../infra/config/parse";
 import type { Role, TitanConfig } from "../infra/config/schema";
 import { PLANES_OF_ROLE, processLimitsFor } from "../infra/workloads/services";
 
@@ -49,6 +51,7 @@ interface TopologyCopy {
  */
 export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs {
   assertBenchReplicasAllowed(cfg.benchReplicas, stack);
+  assertAlertsConfigured(cfg.alertEmails, stack);
   if (cfg.benchReplicas <= 1) return composeCopy(cfg, stack, { prefix: "", label: stack });
   const outputs: TitanOutputs[] = [];
   for (let i = 1; i <= cfg.benchReplicas; i++) {
@@ -133,7 +136,7 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
   });
 
   // Containers: the edge is reached on its reserved IP; trading (no public SSH) through the edge.
-  new TitanWorkloads(`${p}workloads`, {
+  const workloads = new TitanWorkloads(`${p}workloads`, {
     cfg,
     namePrefix: p,
     stack: label,
@@ -164,6 +167,35 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
             },
           ],
   });
+
+  // Off-host backups of the trading data, and alerts on every droplet and the console.
+  const tradingDocker = workloads.dockerHosts[`${p}${tradingRole(cfg)}`];
+  const slack = cfg.alertSlackWebhook
+    ? { url: pulumi.secret(cfg.alertSlackWebhook), channel: cfg.alertSlackChannel }
+    : undefined;
+  if (tradingDocker) {
+    new TitanBackup(`${p}backup`, {
+      label,
+      region: cfg.region,
+      schedule: cfg.backupSchedule,
+      retention: cfg.backupRetention,
+      target: pinnedTarget(
+        tradingDocker,
+        cfg.topology === "split" ? workloads.dockerHosts[`${p}edge`] : undefined,
+      ),
+      ...(slack ? { slack } : {}),
+      dependsOn: [workloads],
+    });
+  }
+  if (cfg.alertEmails.length > 0 || slack) {
+    new TitanAlerts(`${p}alerts`, {
+      label,
+      dropletTag: network.envTag.name,
+      consoleUrl: `https://${cfg.domain}`,
+      emails: cfg.alertEmails,
+      ...(slack ? { slack } : {}),
+    });
+  }
 
   const user = cfg.deployUser;
   const edgeAddress = reservedIp.ipAddress;
