@@ -45,6 +45,7 @@ const NETWORKS: Record<Topology, Partial<Record<ContainerName, string[]>>> = {
 
 const CAPS: Partial<Record<ContainerName, string[]>> = {
   traefik: ["NET_BIND_SERVICE"],
+  "titan-console": ["CHOWN", "SETGID", "SETUID"],
   postgres: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
   redis: ["CHOWN", "SETGID", "SETUID"],
 };
@@ -209,13 +210,14 @@ export function describeContainers(topology: Topology) {
     });
 
     it("uploads nats.conf and Traefik's static and dynamic config, secrets as secrets", () => {
-      const uploads = (name: string) =>
-        (run.container(name).inputs.uploads ?? []) as Record<string, unknown>[];
+      // The files go to each service's config carrier (the service's root is read-only).
+      const uploads = (name: string) => (run.carrier(name).inputs.uploads ?? []) as Record<string, unknown>[];
       const files = (name: string) => uploads(name).map((u) => u.file);
       expect(files("nats")).toContain("/etc/nats/nats.conf");
       expect(files("traefik")).toEqual(["/etc/traefik/traefik.yml", "/etc/traefik/dynamic/titan.yml"]);
       expect(files("redis")).toEqual(["/usr/local/etc/redis/redis.conf"]);
-      for (const c of run.containers) {
+      for (const c of run.containers) expect(c.inputs.uploads ?? []).toEqual([]);
+      for (const c of run.carriers) {
         for (const u of (c.inputs.uploads ?? []) as { file: string; content: unknown }[]) {
           const text = typeof u.content === "string" ? u.content : "";
           // A key, a password or a bcrypt hash in an upload must be secret content.
@@ -226,6 +228,33 @@ export function describeContainers(topology: Topology) {
       }
       // The redis password is never on a command line.
       expect(JSON.stringify(run.inputs("redis").command)).not.toMatch(/requirepass|--pass/);
+    });
+
+    it("fills each config volume from a carrier that never runs; the service mounts it read-only", () => {
+      for (const c of run.carriers) {
+        const i = plainInputs(c);
+        const service = String(i.name).replace(/-config$/, "");
+        expect([i.start, i.mustRun, i.networkMode, i.readOnly, i.envs, i.ports, i.capabilities]).toEqual([
+          false,
+          false,
+          "none",
+          false,
+          [],
+          [],
+          { drops: ["ALL"], adds: [] },
+        ]);
+        const volume = (i.mounts as { source: string; target: string; readOnly: boolean }[])[0];
+        const s = run.inputs(service);
+        expect(s.mounts as { source: string; target: string; readOnly: boolean }[]).toContainEqual({
+          ...volume,
+          readOnly: true,
+        });
+        expect(run.container(service).dependencies).toContain(c.urn);
+        // The config hash label is secret whenever an upload is (nats.conf carries bcrypt hashes).
+        const label = (run.container("nats").inputs.labels as { label: string; value: unknown }[])[0];
+        expect([label?.label, typeof label?.value]).toEqual(["titan.config-sha256", "object"]);
+      }
+      expect(run.carriers.length).toBeGreaterThan(0);
     });
 
     it("runs every image by digest, never by tag or latest", () => {

@@ -40,7 +40,10 @@ export async function runWorkloads(topology: Topology, withOptional = true) {
   const secretKeys = new Set([...raw.secretKeys, ...Object.keys(optional)]);
   const stack = topology === "split" ? "prod" : "single";
   const run = await runStack(values, secretKeys, stack);
-  const containers = run.find.all(W.container);
+  // Config carriers (start: false) only hold a service's uploaded files; the services are the rest.
+  const allContainers = run.find.all(W.container);
+  const containers = allContainers.filter((c) => plainInputs(c).start !== false);
+  const carriers = allContainers.filter((c) => plainInputs(c).start === false);
   const byContainerName = new Map(containers.map((c) => [String(plainInputs(c).name), c]));
   const container = (name: string): RegisteredResource => {
     const c = byContainerName.get(name);
@@ -53,6 +56,13 @@ export async function runWorkloads(topology: Topology, withOptional = true) {
     topology,
     operatorSecrets: { ...raw.secrets, ...optional },
     containers,
+    carriers,
+    /** The config carrier of a service: `<name>-config`. */
+    carrier: (name: string): RegisteredResource => {
+      const c = carriers.find((x) => plainInputs(x).name === `${name}-config`);
+      if (!c) throw new Error(`no config carrier for '${name}'`);
+      return c;
+    },
     containerNames: [...byContainerName.keys()].sort(),
     container,
     inputs: (name: string) => plainInputs(container(name)),
