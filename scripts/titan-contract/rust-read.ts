@@ -264,7 +264,9 @@ export function readRustCrate(titanDir: string, crateDir: string): Findings {
         if (v(m) !== "let") continue;
         const k = v(m + 1) === "mut" ? m + 2 : m + 1;
         if (v(k) !== name) continue;
-        for (let q = k; q < before && q < k + 8; q++) if (v(q) === "vec" && v(q + 1) === "!") return vecItems(q);
+        for (let q = k; q < before && q < k + 8 && v(q) !== ";"; q++) {
+          if (v(q) === "vec" && v(q + 1) === "!") return vecItems(q);
+        }
         return undefined;
       }
       return undefined;

@@ -1,5 +1,6 @@
 // A small constant evaluator over TypeScript ASTs: enough to read subject catalogs
 // (objects of strings and arrow functions returning template strings) and stream tables.
+import { dirname, join } from "node:path";
 import ts from "typescript";
 
 /** Stands for a value the reader cannot know (a parameter, a runtime value): becomes a `*` token. */
@@ -20,12 +21,36 @@ function isFn(v: Value): v is FnValue {
 /** Top-level `const NAME = ...` declarations of many files, looked up by name. */
 export class ConstTable {
   private readonly decls = new Map<string, ts.Expression>();
+  private readonly byFile = new Map<string, Map<string, ts.Expression>>();
+  /** The const `name` as seen from `sf`: its own, then the file its import of `name` points to, then any. */
+  lookup(name: string, sf: ts.SourceFile): ts.Expression | undefined {
+    const own = this.byFile.get(sf.fileName)?.get(name);
+    if (own) return own;
+    for (const st of sf.statements) {
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const b = st.importClause?.namedBindings;
+      const el = b && ts.isNamedImports(b) ? b.elements.find((e) => e.name.text === name) : undefined;
+      if (!el || !st.moduleSpecifier.text.startsWith(".")) continue;
+      const stem = join(dirname(sf.fileName), st.moduleSpecifier.text).replace(/\.(js|ts)$/, "");
+      for (const cand of [`${stem}.ts`, `${stem}.tsx`, join(stem, "index.ts")]) {
+        const hit = this.byFile.get(cand)?.get((el.propertyName ?? el.name).text);
+        if (hit) return hit;
+      }
+    }
+    return this.decls.get(name);
+  }
   add(sf: ts.SourceFile): void {
+    const mine = new Map<string, ts.Expression>();
+    this.byFile.set(sf.fileName, mine);
+    this.addTo(sf, mine);
+  }
+  private addTo(sf: ts.SourceFile, mine: Map<string, ts.Expression>): void {
     for (const st of sf.statements) {
       if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.Const) {
         for (const d of st.declarationList.declarations) {
-          if (ts.isIdentifier(d.name) && d.initializer && !this.decls.has(d.name.text)) {
-            this.decls.set(d.name.text, d.initializer);
+          if (ts.isIdentifier(d.name) && d.initializer) {
+            mine.set(d.name.text, d.initializer);
+            if (!this.decls.has(d.name.text)) this.decls.set(d.name.text, d.initializer);
           }
         }
       }
@@ -38,6 +63,7 @@ export class ConstTable {
           ),
         );
         this.decls.set(st.name.text, obj);
+        mine.set(st.name.text, obj);
       }
     }
   }
@@ -111,7 +137,7 @@ export class Evaluator {
         const scope = this.bound[i];
         if (scope?.has(node.text)) return scope.get(node.text);
       }
-      const init = localConst(node.text, node) ?? this.table.get(node.text);
+      const init = localConst(node.text, node) ?? this.table.lookup(node.text, node.getSourceFile());
       return init ? this.eval(init, d) : undefined;
     }
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {

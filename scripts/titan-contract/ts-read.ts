@@ -220,7 +220,7 @@ export function readTsFiles(titanDir: string, files: string[], catalogFiles: str
       }
       if (method === "durable" && !out.durableWithoutDeliverTo) {
         const fn = enclosingFunction(call);
-        if (fn && !fn.getText(sf).includes(".deliverTo(")) out.durableWithoutDeliverTo = at(call);
+        if (fn && !callsMethod(fn, "deliverTo")) out.durableWithoutDeliverTo = at(call);
         return;
       }
       if (!["publish", "publishEnvelope", "subscribe", "request"].includes(method)) return;
@@ -265,6 +265,17 @@ export function readTsFiles(titanDir: string, files: string[], catalogFiles: str
     visit(sf);
   }
   return out;
+}
+
+function callsMethod(root: ts.Node, name: string): boolean {
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === name) hit = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return hit;
 }
 
 function oneLine(text: string): string {
