@@ -18,7 +18,8 @@ import { readTsFiles } from "./ts-read";
 
 export const GENERATED_BY = "scripts/titan-contract (npm run titan-contract -- --titan DIR)";
 
-const SECRET_NAME = /(SECRET|PASSWORD|_PASS$|TOKEN|_API_KEY$|_KEY$|PRIVATE|ENCRYPTION|CREDENTIAL|^DATABASE_URL$)/;
+const SECRET_NAME =
+  /(SECRET|PASSWORD|_PASS$|TOKEN|_API_KEY$|_KEY$|PRIVATE|ENCRYPTION|CREDENTIAL|^DATABASE_URL$)/;
 const NOT_SECRET = /(_KEY_ID$|_HEADER(_NAME)?$|^GOVERNANCE_KEYS$)/;
 
 export function looksSecret(name: string): boolean {
@@ -46,7 +47,9 @@ function lockVersion(titanDir: string): { natsJs: string | null; asyncNats: stri
   let natsJs: string | null = null;
   const lock = join(titanDir, "package-lock.json");
   if (existsSync(lock)) {
-    const json = JSON.parse(readFileSync(lock, "utf8")) as { packages?: Record<string, { version?: string }> };
+    const json = JSON.parse(readFileSync(lock, "utf8")) as {
+      packages?: Record<string, { version?: string }>;
+    };
     natsJs = json.packages?.["node_modules/nats"]?.version ?? null;
   }
   return { natsJs, asyncNats: null };
@@ -59,7 +62,11 @@ function cargoVersion(crateDir: string, crate: string): string | null {
   return m?.[1] ?? null;
 }
 
-function mergeEnv(findings: Findings, imageEnv: { name: string; value: string; line: number }[], dockerfile: string): TitanEnvVar[] {
+function mergeEnv(
+  findings: Findings,
+  imageEnv: { name: string; value: string; line: number }[],
+  dockerfile: string,
+): TitanEnvVar[] {
   const byName = new Map<string, TitanEnvVar & { sensitive?: boolean }>();
   const sorted = [...findings.env].sort((a, b) => a.source.localeCompare(b.source, "en", { numeric: true }));
   for (const f of sorted) {
@@ -100,13 +107,16 @@ function applyEnvOverrides(env: TitanEnvVar[], o: ServiceOverrides, service: str
   const out = env.filter((e) => !o.envRemove.some((r) => r.name === e.name));
   for (const r of o.envRemove) {
     if (!env.some((e) => e.name === r.name)) {
-      throw new Error(`override envRemove ${service}.${r.name}: the reader does not find it any more; drop the override`);
+      throw new Error(
+        `override envRemove ${service}.${r.name}: the reader does not find it any more; drop the override`,
+      );
     }
   }
   for (const ov of o.env) {
     let cur = out.find((e) => e.name === ov.name);
     if (!cur) {
-      if (!ov.source) throw new Error(`override env ${service}.${ov.name} adds a variable: give its source (path:line)`);
+      if (!ov.source)
+        throw new Error(`override env ${service}.${ov.name} adds a variable: give its source (path:line)`);
       cur = { name: ov.name, required: false, secret: looksSecret(ov.name), source: ov.source };
       out.push(cur);
     }
@@ -139,7 +149,9 @@ function readService(titanDir: string, dir: string, cmd: string[]): Read {
   }
   const files = reachableFiles(titanDir, entry);
   const findings = readTsFiles(titanDir, files, []);
-  const importsNats = files.some((f) => /from\s+['"]nats['"]|require\(['"]nats['"]\)/.test(readFileSync(f, "utf8")));
+  const importsNats = files.some((f) =>
+    /from\s+['"]nats['"]|require\(['"]nats['"]\)/.test(readFileSync(f, "utf8")),
+  );
   return { findings, client: importsNats && findings.usesNats ? "nats.js" : "none" };
 }
 
@@ -208,7 +220,12 @@ export function buildContract({ titanDir, commit, overrides }: BuildOptions): Ti
     }
     consumers.sort((a, b) => `${a.stream}.${a.durable}`.localeCompare(`${b.stream}.${b.durable}`));
     const streamsCreated = [
-      ...new Map(f.streamsCreated.map((s) => [s.name, { name: s.name, subjects: uniqSorted(s.subjects), source: s.source }])).values(),
+      ...new Map(
+        f.streamsCreated.map((s) => [
+          s.name,
+          { name: s.name, subjects: uniqSorted(s.subjects), source: s.source },
+        ]),
+      ).values(),
     ].sort((a, b) => a.name.localeCompare(b.name));
     const extra = (k: "publish" | "subscribe" | "request") => o[k].map((x) => x.subject);
     const nats: TitanNats = {
@@ -225,7 +242,11 @@ export function buildContract({ titanDir, commit, overrides }: BuildOptions): Ti
       unresolved: uniqSorted(f.unresolved),
     };
     const ports: TitanService["ports"] = [
-      ...stage.expose.map((e) => ({ port: e.port, protocol: "http" as const, source: `${dockerfile}:${e.line}` })),
+      ...stage.expose.map((e) => ({
+        port: e.port,
+        protocol: "http" as const,
+        source: `${dockerfile}:${e.line}`,
+      })),
       ...stage.listens
         .filter((l) => !stage.expose.some((e) => e.port === l.port))
         .map((l) => ({ port: l.port, protocol: "http" as const, source: `${dockerfile}:${l.line}` })),
@@ -233,7 +254,12 @@ export function buildContract({ titanDir, commit, overrides }: BuildOptions): Ti
     ].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
     const hc = stage.healthcheck;
     let health: TitanService["health"] = hc
-      ? { path: hc.path, startPeriodSeconds: hc.startPeriodSeconds, command: hc.command, source: `${dockerfile}:${hc.line}` }
+      ? {
+          path: hc.path,
+          startPeriodSeconds: hc.startPeriodSeconds,
+          command: hc.command,
+          source: `${dockerfile}:${hc.line}`,
+        }
       : null;
     if (o.health) {
       health = {

@@ -77,7 +77,11 @@ export function readDockerfile(path: string): DockerStage {
         break;
       case "ENV":
         for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)[= ]("[^"]*"|\S+)/g)) {
-          stage.env.push({ name: m[1] as string, value: (m[2] as string).replace(/^"|"$/g, ""), line: ins.line });
+          stage.env.push({
+            name: m[1] as string,
+            value: (m[2] as string).replace(/^"|"$/g, ""),
+            line: ins.line,
+          });
         }
         break;
       case "HEALTHCHECK": {

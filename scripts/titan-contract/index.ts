@@ -21,7 +21,10 @@ export interface RunOptions {
 
 function gitHead(dir: string): string | undefined {
   try {
-    return execFileSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync("git", ["-C", dir, "rev-parse", "HEAD"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -32,11 +35,16 @@ export function run(opts: RunOptions, print: (line: string) => void = console.lo
   const titanDir = resolve(opts.titan);
   const out = resolve(opts.out ?? join(ROOT, "data", "titan-contract.json"));
   const overridesPath = resolve(opts.overrides ?? join(ROOT, "data", "titan-contract.overrides.json"));
-  if (!existsSync(titanDir)) throw new Error(`--titan ${opts.titan}: no such directory; point it at a Titan work tree`);
-  const committed = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as { titan?: { commit?: string } }) : undefined;
+  if (!existsSync(titanDir))
+    throw new Error(`--titan ${opts.titan}: no such directory; point it at a Titan work tree`);
+  const committed = existsSync(out)
+    ? (JSON.parse(readFileSync(out, "utf8")) as { titan?: { commit?: string } })
+    : undefined;
   const commit = opts.commit ?? gitHead(titanDir) ?? (opts.check ? committed?.titan?.commit : undefined);
   if (!commit) {
-    throw new Error(`${titanDir} is not a git work tree: pass --commit <40-hex sha> naming the Titan commit it holds`);
+    throw new Error(
+      `${titanDir} is not a git work tree: pass --commit <40-hex sha> naming the Titan commit it holds`,
+    );
   }
   const contract = buildContract({ titanDir, commit, overrides: loadOverrides(overridesPath) });
   const text = `${JSON.stringify(contract, null, 2)}\n`;
@@ -55,7 +63,9 @@ export function run(opts: RunOptions, print: (line: string) => void = console.lo
     }
     print(`${out} is stale against ${titanDir} (Titan ${commit}): ${diff.length} changed line(s)`);
     for (const line of diff) print(line);
-    print(`Refresh it: npm run titan-contract -- --titan ${opts.titan}${opts.commit ? ` --commit ${opts.commit}` : ""}`);
+    print(
+      `Refresh it: npm run titan-contract -- --titan ${opts.titan}${opts.commit ? ` --commit ${opts.commit}` : ""}`,
+    );
     return 1;
   }
   writeFileSync(out, text);

@@ -42,7 +42,12 @@ export const overridesSchema = z.strictObject({
         )
         .default([]),
       health: z
-        .strictObject({ path: z.string().nullable(), startPeriodSeconds: z.number().int().optional(), source: sourceRef, reason })
+        .strictObject({
+          path: z.string().nullable(),
+          startPeriodSeconds: z.number().int().optional(),
+          source: sourceRef,
+          reason,
+        })
         .optional(),
       publish: z.array(subjectOverride).default([]),
       subscribe: z.array(subjectOverride).default([]),

@@ -132,7 +132,10 @@ function closing(toks: Tok[], i: number): number {
 function dropTestModules(toks: Tok[]): Tok[] {
   const out: Tok[] = [];
   for (let i = 0; i < toks.length; i++) {
-    const s = toks.slice(i, i + 7).map((t) => t.v).join(" ");
+    const s = toks
+      .slice(i, i + 7)
+      .map((t) => t.v)
+      .join(" ");
     if (s === "# [ cfg ( test ) ]") {
       // skip the attribute and the item that follows (mod x { ... } or fn ... { ... })
       let j = i + 7;
@@ -172,7 +175,13 @@ export function readRustCrate(titanDir: string, crateDir: string): Findings {
   for (const { toks } of parsed) {
     for (let i = 0; i + 6 < toks.length; i++) {
       const w = toks.slice(i, i + 7);
-      if (w[0]?.v === "const" && w[1]?.t === "id" && w[2]?.v === ":" && w[3]?.v === "&" && w[4]?.v === "str") {
+      if (
+        w[0]?.v === "const" &&
+        w[1]?.t === "id" &&
+        w[2]?.v === ":" &&
+        w[3]?.v === "&" &&
+        w[4]?.v === "str"
+      ) {
         if (w[5]?.v === "=" && w[6]?.t === "str" && !consts.has(w[1].v)) consts.set(w[1].v, w[6].v);
       }
     }
@@ -296,7 +305,12 @@ export function readRustCrate(titanDir: string, crateDir: string): Findings {
 
     for (let i = 0; i < toks.length; i++) {
       // env::var("X") / env::var_os("X")
-      if (v(i) === "env" && v(i + 1) === "::" && (v(i + 2) === "var" || v(i + 2) === "var_os") && v(i + 3) === "(") {
+      if (
+        v(i) === "env" &&
+        v(i + 1) === "::" &&
+        (v(i + 2) === "var" || v(i + 2) === "var_os") &&
+        v(i + 3) === "("
+      ) {
         const name = toks[i + 4];
         if (name?.t !== "str" || v(i + 5) !== ")") continue;
         let required = false;
@@ -318,7 +332,12 @@ export function readRustCrate(titanDir: string, crateDir: string): Findings {
             }
           }
         }
-        out.env.push({ name: name.v, required, ...(def !== undefined ? { default: def } : {}), source: at(i) });
+        out.env.push({
+          name: name.v,
+          required,
+          ...(def !== undefined ? { default: def } : {}),
+          source: at(i),
+        });
         continue;
       }
       if (v(i) === "." && v(i + 2) === "(") {
@@ -346,7 +365,10 @@ export function readRustCrate(titanDir: string, crateDir: string): Findings {
         }
         if (m === "create_consumer" || m === "get_or_create_consumer") {
           const brace = toks.findIndex((t, idx) => idx > i && t.v === "{");
-          const path = toks.slice(i + 3, brace).map((t) => t.v).join("");
+          const path = toks
+            .slice(i + 3, brace)
+            .map((t) => t.v)
+            .join("");
           const durable = field(brace, "durable_name").value;
           const filter = field(brace, "filter_subject").value ?? "";
           const stream = toks[i - 1]?.t === "id" ? streamOfVar(v(i - 1), i) : undefined;

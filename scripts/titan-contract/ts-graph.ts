@@ -60,7 +60,9 @@ function importsOf(sf: ts.SourceFile): ImportRef[] {
       if (clause?.isTypeOnly) return;
       const bindings = clause?.namedBindings;
       if (bindings && ts.isNamedImports(bindings) && !clause?.name) {
-        const names = bindings.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text);
+        const names = bindings.elements
+          .filter((e) => !e.isTypeOnly)
+          .map((e) => (e.propertyName ?? e.name).text);
         if (names.length > 0) out.push({ spec: node.moduleSpecifier.text, names });
       } else {
         out.push({ spec: node.moduleSpecifier.text, names: undefined });
@@ -103,7 +105,12 @@ function declares(sf: ts.SourceFile, name: string): boolean {
         if (ts.isIdentifier(d.name) && d.name.text === name) return true;
       }
     }
-    if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+    if (
+      ts.isExportDeclaration(st) &&
+      !st.moduleSpecifier &&
+      st.exportClause &&
+      ts.isNamedExports(st.exportClause)
+    ) {
       if (st.exportClause.elements.some((e) => e.name.text === name)) return true;
     }
   }
@@ -126,7 +133,8 @@ function declaringFiles(file: string, name: string, seen = new Set<string>()): s
   }
   if (declares(sf, name)) return [file];
   for (const st of sf.statements) {
-    if (!ts.isExportDeclaration(st) || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    if (!ts.isExportDeclaration(st) || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier))
+      continue;
     if (st.isTypeOnly) continue;
     const target = resolveFile(join(dirname(file), st.moduleSpecifier.text));
     if (!target) continue;
@@ -166,7 +174,11 @@ export function reachableFiles(titanDir: string, entry: string): string[] {
           for (const n of ref.names) targets.push(...declaringFiles(index, n));
           // the barrel's own imports run when the package loads (side effects such as secret loading)
           for (const st of parseTs(index).statements) {
-            if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && !st.importClause?.isTypeOnly) {
+            if (
+              ts.isImportDeclaration(st) &&
+              ts.isStringLiteral(st.moduleSpecifier) &&
+              !st.importClause?.isTypeOnly
+            ) {
               const t = resolveFile(join(dirname(index), st.moduleSpecifier.text));
               if (t) targets.push(t);
             }

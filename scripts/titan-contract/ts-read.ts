@@ -1,7 +1,7 @@
 // Reads env vars and NATS usage from TypeScript ASTs of the files a service loads.
 import { relative } from "node:path";
 import ts from "typescript";
-import { emptyFindings, type EnvFinding, type Findings } from "./findings";
+import { type EnvFinding, emptyFindings, type Findings } from "./findings";
 import { ConstTable, Evaluator, toSubject, type Value } from "./ts-eval";
 import { parseTs } from "./ts-graph";
 
@@ -150,7 +150,10 @@ export function readTsFiles(titanDir: string, files: string[], catalogFiles: str
     const at = (n: ts.Node): string => where(titanDir, sf, n);
     const visit = (node: ts.Node): void => {
       const name = envName(node);
-      if (name && !(ts.isBinaryExpression(node.parent) && node.parent.left === node && isAssign(node.parent))) {
+      if (
+        name &&
+        !(ts.isBinaryExpression(node.parent) && node.parent.left === node && isAssign(node.parent))
+      ) {
         const f: EnvFinding = { name, required: readIsRequired(node, name), source: at(node) };
         const def = readDefault(node);
         if (def !== undefined) f.default = def;
@@ -195,11 +198,19 @@ export function readTsFiles(titanDir: string, files: string[], catalogFiles: str
       if (method === "jetstreamManager") {
         out.usesNats = true;
         const opt = call.arguments[0];
-        const off = opt && ts.isObjectLiteralExpression(opt) && opt.getText(sf).replace(/\s/g, "").includes("checkAPI:false");
+        const off =
+          opt &&
+          ts.isObjectLiteralExpression(opt) &&
+          opt.getText(sf).replace(/\s/g, "").includes("checkAPI:false");
         if (!off) out.jsmInfo.push(at(call));
         return;
       }
-      if (method === "add" && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "streams") {
+      if (
+        method === "add" &&
+        ts.isPropertyAccessExpression(callee) &&
+        ts.isPropertyAccessExpression(callee.expression) &&
+        callee.expression.name.text === "streams"
+      ) {
         out.usesNats = true;
         const arg = call.arguments[0];
         if (!arg) return;
@@ -229,7 +240,8 @@ export function readTsFiles(titanDir: string, files: string[], catalogFiles: str
       const subject = toSubject(ev.eval(first));
       const receiver = receiverText(sf, call);
       if (!subject) {
-        if (NATS_RECEIVER.test(receiver)) out.unresolved.push(`${at(call)} ${receiver}.${method}(${oneLine(first.getText(sf))})`);
+        if (NATS_RECEIVER.test(receiver))
+          out.unresolved.push(`${at(call)} ${receiver}.${method}(${oneLine(first.getText(sf))})`);
         return;
       }
       out.usesNats = true;
@@ -271,7 +283,12 @@ function callsMethod(root: ts.Node, name: string): boolean {
   let hit = false;
   const visit = (n: ts.Node): void => {
     if (hit) return;
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === name) hit = true;
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === name
+    )
+      hit = true;
     ts.forEachChild(n, visit);
   };
   visit(root);

@@ -47,6 +47,8 @@ describe("committed data/titan-contract.json", () => {
   });
 
   it("names the known services when asked for an unknown one", () => {
-    expect(() => contractService(contract, "titan-nope")).toThrow('Titan contract has no service "titan-nope"');
+    expect(() => contractService(contract, "titan-nope")).toThrow(
+      'Titan contract has no service "titan-nope"',
+    );
   });
 });

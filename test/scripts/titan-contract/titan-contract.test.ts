@@ -1,18 +1,24 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseTitanContract, type TitanContract, type TitanService } from "../../../infra/contract/titan-contract";
+import {
+  parseTitanContract,
+  type TitanContract,
+  type TitanService,
+} from "../../../infra/contract/titan-contract";
 import { covers } from "../../../scripts/titan-contract/build";
 import { run } from "../../../scripts/titan-contract/index";
 import { makeTempDir } from "../../builders/real-tool";
 
 const FIXTURE = join(__dirname, "fixtures", "titan");
 const OVERRIDES = join(__dirname, "fixtures", "overrides.json");
-const COMMIT = "0123456789abcdef0123456789abcdef01234567";
+const COMMIT = "0".repeat(40);
 
 function build(out: string, check = false): { code: number; lines: string[] } {
   const lines: string[] = [];
-  const code = run({ titan: FIXTURE, commit: COMMIT, out, overrides: OVERRIDES, check }, (l) => lines.push(l));
+  const code = run({ titan: FIXTURE, commit: COMMIT, out, overrides: OVERRIDES, check }, (l) =>
+    lines.push(l),
+  );
   return { code, lines };
 }
 
@@ -32,7 +38,11 @@ beforeAll(() => {
 
 describe("titan-contract builder on the fixture tree", () => {
   it("reads the workflow: published image, tag rule, registry from the repository", () => {
-    expect(alpha.image).toMatchObject({ name: "fx-alpha", publishedByCi: true, tags: ["type=sha,prefix=,format=long"] });
+    expect(alpha.image).toMatchObject({
+      name: "fx-alpha",
+      publishedByCi: true,
+      tags: ["type=sha,prefix=,format=long"],
+    });
     expect(beta.image.publishedByCi).toBe(false);
     expect(contract.titan.registry).toBe("ghcr.io/example/fixture-titan");
     expect(contract.clients).toEqual({ natsJs: "9.9.9", asyncNats: "0.99.1" });
@@ -52,13 +62,23 @@ describe("titan-contract builder on the fixture tree", () => {
 
   it("reads TS env: throw/exit checks, required tables, defaults, destructuring, image ENV, overrides", () => {
     const env = Object.fromEntries(alpha.env.map((e) => [e.name, e]));
-    expect(env.ALPHA_TOKEN).toMatchObject({ required: true, secret: true, source: "services/alpha/src/secrets.ts:5" });
+    expect(env.ALPHA_TOKEN).toMatchObject({
+      required: true,
+      secret: true,
+      source: "services/alpha/src/secrets.ts:5",
+    });
     expect(env.ALPHA_SIGNING_SECRET).toMatchObject({ required: true, secret: true });
     expect(env.ALPHA_DB_URL).toMatchObject({ required: true, source: "services/alpha/src/secrets.ts:2" });
     expect(env.BUS_URL).toMatchObject({ required: false, default: "nats://localhost:4222" });
     expect(env.REGION).toMatchObject({ default: "eu", source: "services/alpha/src/main.ts:5" });
-    expect(env.PORT).toMatchObject({ default: "7001", note: "image sets PORT=7001 (services/alpha/Dockerfile:6)" });
-    expect(env.ZONE).toMatchObject({ required: true, note: "override: made-up override: alpha needs a zone in this fixture" });
+    expect(env.PORT).toMatchObject({
+      default: "7001",
+      note: "image sets PORT=7001 (services/alpha/Dockerfile:6)",
+    });
+    expect(env.ZONE).toMatchObject({
+      required: true,
+      note: "override: made-up override: alpha needs a zone in this fixture",
+    });
     // exported by the package barrel but never imported by alpha
     expect(env.NEVER_LOADED).toBeUndefined();
   });
@@ -84,7 +104,9 @@ describe("titan-contract builder on the fixture tree", () => {
       "FX_CMD=fx.cmd.>",
       "FX_EVT=fx.evt.>",
     ]);
-    expect(alpha.nats.consumers).toMatchObject([{ stream: "FX_EVT", durable: "ALPHA_TICKS", kind: "push", created: false }]);
+    expect(alpha.nats.consumers).toMatchObject([
+      { stream: "FX_EVT", durable: "ALPHA_TICKS", kind: "push", created: false },
+    ]);
     expect(alpha.nats.jsApi).toEqual([
       "$JS.API.CONSUMER.INFO.FX_EVT.ALPHA_TICKS",
       "$JS.API.INFO",
