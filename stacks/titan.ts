@@ -21,6 +21,10 @@ export interface TitanOutputs {
   sshCommands: pulumi.Output<{ edge: string; trading: string }>;
   consoleUrl: string;
   projectId: pulumi.Output<string>;
+  /** SHA256 fingerprint of each host key pinned at first contact: check it on the droplet console. */
+  hostKeyFingerprints: pulumi.Output<Record<string, string>>;
+  /** The pinned known_hosts lines (from state), for an operator's own `ssh`. */
+  knownHosts: pulumi.Output<string>;
 }
 
 /** Roles whose droplet holds state (data volume, the exchanges' whitelisted egress IP). */
@@ -123,10 +127,13 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
     });
   }
 
-  const projectResources: pulumi.Input<string>[] = [
-    ...Object.values(hosts).flatMap((h) => [h.droplet.dropletUrn, ...(h.volume ? [h.volume.volumeUrn] : [])]),
-    reservedIp.reservedIpUrn,
-  ];
+  // The reserved IP is left out: the Projects API reports it as do:floatingip whatever URN is sent,
+  // so every update shows a diff and re-assigning it fails with 412 (terraform-provider-digitalocean
+  // issues 1031, 1264; 1455 shows the floatingip form re-assigned on every apply too).
+  const projectResources: pulumi.Input<string>[] = Object.values(hosts).flatMap((h) => [
+    h.droplet.dropletUrn,
+    ...(h.volume ? [h.volume.volumeUrn] : []),
+  ]);
   const project = new digitalocean.Project(`${p}project`, {
     name: `titan-${label}`,
     description: `Titan trading system, stack ${stack} (${cfg.topology}); tagged ${envTag(label)}`,
@@ -210,6 +217,14 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
     })),
     consoleUrl: `https://${cfg.domain}`,
     projectId: project.id,
+    hostKeyFingerprints: pulumi.all(
+      Object.fromEntries(
+        Object.entries(workloads.dockerHosts).map(([name, h]) => [name.slice(p.length), h.hostKeyFingerprint]),
+      ),
+    ),
+    knownHosts: pulumi
+      .all(Object.values(workloads.dockerHosts).map((h) => h.hostKey))
+      .apply((lines) => `${lines.join("\n")}\n`),
   };
 }
 

@@ -13,6 +13,9 @@ export interface SshdConfigInput {
   allowTcpForwarding?: boolean;
 }
 
+/** Well above the Docker calls Pulumi makes to one host at once (prod trading: 31 docker resources). */
+export const MAX_SESSIONS = 64;
+
 export const SSHD_DROP_IN_PATH = "/etc/ssh/sshd_config.d/10-titan.conf";
 
 export function buildSshdConfig(input: SshdConfigInput): string {
@@ -34,7 +37,11 @@ export function buildSshdConfig(input: SshdConfigInput): string {
     ["AuthorizedKeysFile", ".ssh/authorized_keys"],
     // biome-ignore lint/security/noSecrets: an sshd keyword, not a secret
     ["MaxAuthTries", "3"],
-    ["MaxSessions", "4"],
+    // Pulumi multiplexes every Docker call to a host over one connection (ControlMaster, so one
+    // security-key touch per host): each call is a session on it, and a refused session fails
+    // the call. Unauthenticated connections stay bounded by MaxStartups (one per host now).
+    ["MaxSessions", String(MAX_SESSIONS)],
+    ["MaxStartups", "10:30:60"],
     ["LoginGraceTime", "30"],
     ["ClientAliveInterval", "300"],
     ["ClientAliveCountMax", "2"],

@@ -2,39 +2,75 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { INTERNAL_NETWORKS, type NetworkName } from "../../workloads/services";
-import { cloudInitWaitCommand, dockerHost, type SshTarget, sshOptions } from "../../workloads/ssh-access";
+import {
+  cloudInitWaitScript,
+  dockerHost,
+  hostKeyFingerprint,
+  parseHostKey,
+  type SshHop,
+  sshOptions,
+} from "../../workloads/ssh-access";
 
 export interface DockerHostArgs {
   /** Who and where: resolved addresses (the edge's reserved IP, trading's VPC address). */
-  target: pulumi.Input<SshTarget>;
-  /** Re-run the cloud-init wait when the droplet is replaced. */
+  target: pulumi.Input<{ user: string; address: string }>;
+  /** A new droplet means a new first contact, a new pin and its own ControlPath. */
   dropletId: pulumi.Input<string>;
+  /** The bastion for a host without public SSH: its pinned key checks the jump hop. */
+  jump?: DockerHost;
   networks: readonly NetworkName[];
 }
 
 /**
- * One droplet's Docker daemon: a wait for cloud-init, a Docker provider over SSH that is only
- * configured after it, and the per-tier networks. Everything created on this host depends on
- * `ready`.
+ * One droplet's Docker daemon: a wait for cloud-init that pins the host key at first contact, a
+ * Docker provider over SSH that verifies against that pin and is only configured after it, and
+ * the per-tier networks. Everything created on this host depends on `ready`.
  */
 export class DockerHost extends pulumi.ComponentResource {
   readonly provider: docker.Provider;
   readonly ready: command.local.Command;
   readonly networks: Readonly<Partial<Record<NetworkName, docker.Network>>>;
+  /** The hop as ssh sees it (user, address, droplet id). */
+  readonly hop: pulumi.Output<SshHop>;
+  /** The pinned known_hosts line, from state. */
+  readonly hostKey: pulumi.Output<string>;
+  /** `type SHA256:…` of the pinned key, for the out-of-band check against the droplet console. */
+  readonly hostKeyFingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("titan:workloads:DockerHost", name, {}, opts);
-    const target = pulumi.output(args.target);
-    // The local ssh binary, not command.remote: it checks host keys against known_hosts (the Go
-    // client of command.remote does not) and does ProxyJump exactly as the Docker provider does.
+    this.hop = pulumi
+      .all([args.target, args.dropletId])
+      .apply(([t, dropletId]) => ({ user: t.user, address: t.address, dropletId: String(dropletId) }));
+    const jump = args.jump
+      ? pulumi.all([args.jump.hop, args.jump.hostKey]).apply(([hop, hostKey]) => ({ ...hop, hostKey }))
+      : pulumi.output(undefined);
+    const target = pulumi.all([this.hop, jump]).apply(([hop, j]) => ({ ...hop, ...(j ? { jump: j } : {}) }));
+    // The local ssh binary, not command.remote: it checks host keys, multiplexes and jumps exactly
+    // as the Docker provider's ssh does.
     this.ready = new command.local.Command(
       `${name}-cloud-init-wait`,
-      { create: target.apply((t) => cloudInitWaitCommand(t)), triggers: [args.dropletId] },
-      { parent: this },
+      {
+        create: target.apply((t) => cloudInitWaitScript(t)),
+        interpreter: ["/bin/sh", "-c"],
+        // The previous pin reaches a re-run as PULUMI_COMMAND_STDOUT (the script's seed).
+        addPreviousOutputInEnv: true,
+        triggers: [args.dropletId],
+      },
+      { parent: this, ...(args.jump ? { dependsOn: [args.jump.ready] } : {}) },
     );
+    this.hostKey = pulumi.all([this.ready.stdout, this.hop]).apply(([out, hop]) => {
+      const line = out.trim();
+      parseHostKey(line, hop);
+      return line;
+    });
+    this.hostKeyFingerprint = pulumi
+      .all([this.hostKey, this.hop])
+      .apply(([line, hop]) => hostKeyFingerprint(line, hop));
+    const pinned = pulumi.all([target, this.hostKey]).apply(([t, hostKey]) => ({ ...t, hostKey }));
     this.provider = new docker.Provider(
       `${name}-docker`,
-      { host: target.apply((t) => dockerHost(t)), sshOpts: target.apply((t) => sshOptions(t)) },
+      { host: target.apply((t) => dockerHost(t)), sshOpts: pinned.apply((t) => sshOptions(t)) },
       { parent: this, dependsOn: [this.ready] },
     );
     const networks: Partial<Record<NetworkName, docker.Network>> = {};
@@ -52,6 +88,6 @@ export class DockerHost extends pulumi.ComponentResource {
       );
     }
     this.networks = networks;
-    this.registerOutputs({});
+    this.registerOutputs({ hostKeyFingerprint: this.hostKeyFingerprint });
   }
 }

@@ -36,6 +36,8 @@ export interface TitanWorkloadsArgs {
 /** Every Titan container on its droplet(s), with its images, networks, secrets and TLS material. */
 export class TitanWorkloads extends pulumi.ComponentResource {
   readonly containers: Readonly<Partial<Record<ContainerName, docker.Container>>>;
+  /** Each host's Docker over SSH, by host name (edge, trading, single): pinned host keys. */
+  readonly dockerHosts: Readonly<Record<string, DockerHost>>;
 
   constructor(name: string, args: TitanWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("titan:workloads:TitanWorkloads", name, {}, opts);
@@ -87,21 +89,23 @@ export class TitanWorkloads extends pulumi.ComponentResource {
 
     const containers: Partial<Record<ContainerName, docker.Container>> = {};
     const all = servicesFor(topology);
+    const dockerHosts: Record<string, DockerHost> = {};
     for (const host of args.hosts) {
       const specs = all.filter((s) => host.planes.includes(s.plane));
+      // The jump host is the host reached directly (the edge), listed before the hosts behind it.
+      const bastion = host.jumpAddress ? Object.values(dockerHosts)[0] : undefined;
+      if (host.jumpAddress && !bastion) throw new Error(`host ${host.name}: its jump host must be listed first`);
       const dockerHost = new DockerHost(
         host.name,
         {
-          target: pulumi.all([host.sshAddress, host.jumpAddress]).apply(([address, jump]) => ({
-            user: cfg.deployUser,
-            address,
-            ...(jump ? { jumpAddress: jump } : {}),
-          })),
+          target: host.sshAddress.apply((address) => ({ user: cfg.deployUser, address })),
           dropletId: host.dropletId,
+          ...(bastion ? { jump: bastion } : {}),
           networks: networksOn(specs, topology),
         },
         { parent: this },
       );
+      dockerHosts[host.name] = dockerHost;
       for (const spec of specs) {
         const tagged = taggedReference(spec.image, cfg);
         const digest = docker
@@ -143,6 +147,7 @@ export class TitanWorkloads extends pulumi.ComponentResource {
       }
     }
     this.containers = containers;
+    this.dockerHosts = dockerHosts;
     this.registerOutputs({});
   }
 }

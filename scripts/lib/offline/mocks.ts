@@ -20,6 +20,23 @@ function fakeKeyPair(name: string): State {
   };
 }
 
+/**
+ * @pulumi/command 1.x: `stdout` of a local command. The cloud-init wait prints the host key it
+ * pinned at first contact (one known_hosts line for the host its script names); the fake key is
+ * a well-formed ssh-ed25519 blob (type name, then 32 bytes), so fingerprints can be computed.
+ */
+function commandStdout(name: string, inputs: State): string {
+  const host = /awk -v h='([^']+)'/.exec(String(inputs.create ?? ""))?.[1];
+  if (!host) return "";
+  const type = Buffer.from("ssh-ed25519");
+  const blob = Buffer.alloc(4 + type.length + 4 + 32);
+  blob.writeUInt32BE(type.length, 0);
+  type.copy(blob, 4);
+  blob.writeUInt32BE(32, 4 + type.length);
+  Buffer.from(RealisticState.digest(`hostkey:${name}`, 64), "hex").copy(blob, 8 + type.length);
+  return `${host} ssh-ed25519 ${blob.toString("base64")}\n`;
+}
+
 /** Outputs a real provider would add to a resource of each type, on top of its inputs. */
 function providerOutputs(
   type: string,
@@ -97,7 +114,7 @@ function providerOutputs(
     case "command:remote:Command":
       return {
         id: `${name}-${RealisticState.digest(`cmd:${name}`, 8)}`,
-        extra: { stdout: "status: done", stderr: "" },
+        extra: { stdout: commandStdout(name, inputs), stderr: "" },
       };
     case "tls:index/privateKey:PrivateKey":
       return { id: RealisticState.digest(`key-id:${name}`, 40), extra: fakeKeyPair(name) };
