@@ -261,7 +261,7 @@ while :; do
     exit 1
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
-    echo "titan: ${label}: no finished cloud-init after ${timeoutSeconds} s ($attempt ssh attempts, last exit $rc): $(tail -n 1 "$work/err")" >&2
+    echo "titan: ${label}: no finished cloud-init after ${timeoutSeconds} s ($attempt ssh attempts, last exit $rc): $(tail -n 1 "$work/err" | tr -d '\\r')" >&2
     exit 1
   fi
   sleep ${WAIT_RETRY_SECONDS}
