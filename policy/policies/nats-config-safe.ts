@@ -1,12 +1,20 @@
 import * as path from "node:path";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { numberList, stringList, withDefaults } from "../lib/config";
-import { CONTAINER_TYPE, containerName, containerUploads, publishedPorts, type Upload } from "../lib/docker";
+import {
+  CONTAINER_TYPE,
+  containerName,
+  effectiveUploads,
+  isConfigCarrier,
+  publishedPorts,
+  type Upload,
+} from "../lib/docker";
 import { resourceLabel } from "../lib/firewall";
 import { bcryptProblem, monitorEndpoints, natsUsers, publishRights } from "../lib/nats-auth";
 import { type NatsConfig, parseNatsConf } from "../lib/nats-conf";
 import { reachableForbiddenSubject } from "../lib/nats-subjects";
 import { isLoopback, isPublicSource, parseCidr } from "../lib/net";
+import type { PropertyBag } from "../lib/props";
 
 interface Config {
   commandPublishers: string[];
@@ -96,7 +104,7 @@ function monitorProblems(conf: NatsConfig, props: Record<string, unknown>, confi
   return problems;
 }
 
-export const natsConfigSafe: ResourceValidationPolicy = {
+export const natsConfigSafe: StackValidationPolicy = {
   name: "nats-config-safe",
   description:
     "An uploaded NATS server config gives every user a bcrypt password, lets only brain publish commands (quant only titan.cmd.ai.>), honours deny lists exactly, and keeps the monitor port off public addresses.",
@@ -126,33 +134,42 @@ export const natsConfigSafe: ResourceValidationPolicy = {
       monitorPorts: numberList("Monitor ports that must never be published publicly.", DEFAULTS.monitorPorts),
     },
   },
-  validateResource: (args, reportViolation) => {
-    if (args.type !== CONTAINER_TYPE) return;
+  validateStack: (args, reportViolation) => {
     const config = withDefaults(DEFAULTS, args.getConfig());
-    const uploads = containerUploads(args.props);
-    const label = `Container ${resourceLabel(containerName(args.props, args.name), args.urn)}`;
-    for (const upload of uploads.filter((u) => isNatsConfUpload(u.file))) {
-      let conf: NatsConfig;
-      try {
-        conf = parseNatsConf(upload.content, includeResolver(upload.file, uploads));
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        reportViolation(
-          `${label}: NATS config ${upload.file} cannot be parsed (${reason}). Fix: correct the config syntax.`,
-        );
-        continue;
-      }
-      const problems = [
-        ...conf.unresolvedIncludes.map(
-          (inc) =>
-            `include '${inc}' is not uploaded with the config, so it cannot be checked. Fix: upload it beside the config`,
-        ),
-        ...userProblems(conf, config),
-        ...monitorProblems(conf, args.props, config),
-      ];
-      for (const problem of problems) {
-        reportViolation(`${label}: NATS config ${upload.file}: ${problem}.`);
-      }
+    const containers = args.resources.filter((r) => r.type === CONTAINER_TYPE);
+    const everyone = containers.map((r) => r.props);
+    // A never-started carrier only delivers files; they are judged in the container that mounts them.
+    for (const r of containers.filter((c) => !isConfigCarrier(c.props))) {
+      const uploads = effectiveUploads(r.props, everyone);
+      for (const message of judgeNats(r.name, r.urn, r.props, uploads, config))
+        reportViolation(message, r.urn);
     }
   },
 };
+
+function judgeNats(resourceName: string, urn: string, props: PropertyBag, uploads: Upload[], config: Config) {
+  const messages: string[] = [];
+  const label = `Container ${resourceLabel(containerName(props, resourceName), urn)}`;
+  for (const upload of uploads.filter((u) => isNatsConfUpload(u.file))) {
+    let conf: NatsConfig;
+    try {
+      conf = parseNatsConf(upload.content, includeResolver(upload.file, uploads));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      messages.push(
+        `${label}: NATS config ${upload.file} cannot be parsed (${reason}). Fix: correct the config syntax.`,
+      );
+      continue;
+    }
+    const problems = [
+      ...conf.unresolvedIncludes.map(
+        (inc) =>
+          `include '${inc}' is not uploaded with the config, so it cannot be checked. Fix: upload it beside the config`,
+      ),
+      ...userProblems(conf, config),
+      ...monitorProblems(conf, props, config),
+    ];
+    for (const problem of problems) messages.push(`${label}: NATS config ${upload.file}: ${problem}.`);
+  }
+  return messages;
+}

@@ -1,6 +1,13 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { numberList, stringList, withDefaults } from "../lib/config";
-import { CONTAINER_TYPE, containerCommand, containerName, containerUploads } from "../lib/docker";
+import {
+  CONTAINER_TYPE,
+  containerCommand,
+  containerName,
+  effectiveUploads,
+  isConfigCarrier,
+  type Upload,
+} from "../lib/docker";
 import { resourceLabel } from "../lib/firewall";
 import { asArray, asText, type PropertyBag } from "../lib/props";
 import { addressPort, backendPort, dig, entries, parseYamlDocument } from "../lib/traefik";
@@ -133,7 +140,7 @@ function backendProblems(dynamics: readonly PropertyBag[], forbidden: readonly n
   return problems;
 }
 
-export const traefikConfigSafe: ResourceValidationPolicy = {
+export const traefikConfigSafe: StackValidationPolicy = {
   name: "traefik-config-safe",
   description:
     "The uploaded Traefik config enforces TLS 1.3 as the minimum, exposes no insecure API or dashboard, uses only the file provider, never routes to brain (3100) or execution (3002), and redirects plain http on port 80 to https.",
@@ -147,40 +154,56 @@ export const traefikConfigSafe: ResourceValidationPolicy = {
       ),
     },
   },
-  validateResource: (args, reportViolation) => {
-    if (args.type !== CONTAINER_TYPE) return;
+  validateStack: (args, reportViolation) => {
     const config = withDefaults(DEFAULTS, args.getConfig());
-    const name = containerName(args.props, args.name);
-    const image = asText(args.props.image) ?? "";
-    if (!config.proxyContainers.includes(name) && !image.toLowerCase().includes("traefik")) return;
-    const label = `Traefik container ${resourceLabel(name, args.urn)}`;
-    const problems: string[] = [];
-    let staticDoc: PropertyBag | undefined;
-    const dynamics: PropertyBag[] = [];
-    for (const upload of containerUploads(args.props).filter((u) => CONFIG_FILE.test(u.file))) {
-      if (/\.toml$/i.test(upload.file)) {
-        problems.push(`${upload.file} is TOML, which this pack cannot check. Fix: write the config as YAML`);
-        continue;
-      }
-      const parsed = parseYamlDocument(upload.content);
-      if (!parsed.ok) {
-        problems.push(`${upload.file} is not valid YAML (${parsed.error}). Fix: correct the YAML`);
-      } else if (STATIC_FILE.test(upload.file)) {
-        staticDoc = parsed.doc;
-      } else {
-        dynamics.push(parsed.doc);
-      }
+    const containers = args.resources.filter((r) => r.type === CONTAINER_TYPE);
+    const everyone = containers.map((r) => r.props);
+    // A never-started carrier only delivers files; they are judged in the container that mounts them.
+    for (const r of containers.filter((c) => !isConfigCarrier(c.props))) {
+      const uploads = effectiveUploads(r.props, everyone);
+      for (const message of judgeTraefik(r.name, r.urn, r.props, uploads, config))
+        reportViolation(message, r.urn);
     }
-    if (staticDoc === undefined) {
-      problems.push(
-        "no static config (traefik.yml) is uploaded, so its API and entry points cannot be checked. Fix: upload /etc/traefik/traefik.yml",
-      );
-    }
-    const command = containerCommand(args.props);
-    problems.push(...staticProblems(staticDoc ?? {}, command));
-    problems.push(...redirectProblems(staticDoc ?? {}, dynamics));
-    problems.push(...tlsProblems(dynamics));
-    problems.push(...backendProblems(dynamics, config.forbiddenBackendPorts));
-    for (const problem of problems) reportViolation(`${label}: ${problem}.`);
   },
 };
+
+function judgeTraefik(
+  resourceName: string,
+  urn: string,
+  props: PropertyBag,
+  uploads: Upload[],
+  config: Config,
+): string[] {
+  const name = containerName(props, resourceName);
+  const image = asText(props.image) ?? "";
+  if (!config.proxyContainers.includes(name) && !image.toLowerCase().includes("traefik")) return [];
+  const label = `Traefik container ${resourceLabel(name, urn)}`;
+  const problems: string[] = [];
+  let staticDoc: PropertyBag | undefined;
+  const dynamics: PropertyBag[] = [];
+  for (const upload of uploads.filter((u) => CONFIG_FILE.test(u.file))) {
+    if (/\.toml$/i.test(upload.file)) {
+      problems.push(`${upload.file} is TOML, which this pack cannot check. Fix: write the config as YAML`);
+      continue;
+    }
+    const parsed = parseYamlDocument(upload.content);
+    if (!parsed.ok) {
+      problems.push(`${upload.file} is not valid YAML (${parsed.error}). Fix: correct the YAML`);
+    } else if (STATIC_FILE.test(upload.file)) {
+      staticDoc = parsed.doc;
+    } else {
+      dynamics.push(parsed.doc);
+    }
+  }
+  if (staticDoc === undefined) {
+    problems.push(
+      "no static config (traefik.yml) is uploaded, so its API and entry points cannot be checked. Fix: upload /etc/traefik/traefik.yml",
+    );
+  }
+  const command = containerCommand(props);
+  problems.push(...staticProblems(staticDoc ?? {}, command));
+  problems.push(...redirectProblems(staticDoc ?? {}, dynamics));
+  problems.push(...tlsProblems(dynamics));
+  problems.push(...backendProblems(dynamics, config.forbiddenBackendPorts));
+  return problems.map((problem) => `${label}: ${problem}.`);
+}

@@ -131,6 +131,7 @@ export function volume() {
 const HARDENING = {
   securityOpts: ["no-new-privileges:true"],
   capabilities: { drops: ["ALL"] },
+  readOnly: true,
   memory: 512,
   restart: "unless-stopped",
 };

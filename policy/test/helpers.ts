@@ -44,6 +44,9 @@ export async function runResourcePolicy(
   config: Record<string, unknown> = {},
 ): Promise<string[]> {
   const validate = (policy as ResourceValidationPolicy).validateResource;
+  // Policies that look across containers (config carried in shared volumes) judge one resource as a stack of one.
+  if (!validate && (policy as StackValidationPolicy).validateStack)
+    return runStackPolicy(policy, [resource], config);
   if (!validate) throw new Error(`${policy.name} is not a resource policy`);
   const violations: string[] = [];
   const args: ResourceValidationArgs = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { containerHardening, isSensitiveHostPath } from "../../policies/container-hardening";
-import { container, PRIVATE_IP, T, traefik } from "../fixtures";
+import { container, DIGEST, PRIVATE_IP, T, traefik } from "../fixtures";
 import { runResourcePolicy } from "../helpers";
 
 const check = (name: string, extra: Record<string, unknown>, config = {}) =>
@@ -37,7 +37,7 @@ describe("container-hardening", () => {
     expect(
       await check(
         "edge-proxy",
-        { ports: [{ internal: 443, external: 443 }] },
+        { image: `docker.io/library/traefik@${DIGEST}`, ports: [{ internal: 443, external: 443 }] },
         { proxyContainers: ["edge-proxy"] },
       ),
     ).toEqual([]);
@@ -109,7 +109,7 @@ describe("container-hardening: exact triggers and their non-trigger neighbours",
     ]);
   });
 
-  it("reports privileged only for the boolean true", async () => {
+  it("reports privileged for true, and false only for plainly false", async () => {
     expect(await check("svc", { privileged: true })).toEqual([
       said("svc", "runs privileged. Fix: remove privileged: true"),
     ]);
@@ -209,7 +209,12 @@ describe("container-hardening: exact triggers and their non-trigger neighbours",
     ]) {
       expect(await check("svc", { securityOpts: ["seccomp=default", opt] }), opt).toEqual([]);
     }
-    for (const opts of [[], ["no-new-privileges:false"], ["seccomp=unconfined"]]) {
+    for (const opts of [
+      [],
+      ["no-new-privileges:false"],
+      ["seccomp=default"],
+      ["no-new-privileges", "no-new-privileges=false"],
+    ]) {
       expect(await check("svc", { securityOpts: opts }), String(opts)).toEqual([
         said("svc", 'lacks securityOpts "no-new-privileges:true". Fix: add it to securityOpts'),
       ]);
@@ -218,7 +223,7 @@ describe("container-hardening: exact triggers and their non-trigger neighbours",
 
   it("requires ALL among the dropped capabilities, and reports its absence exactly", async () => {
     expect(await check("svc", { capabilities: { drops: ["NET_RAW", "all"] } })).toEqual([]);
-    for (const capabilities of [undefined, {}, { drops: ["NET_RAW"] }, { adds: ["ALL"] }]) {
+    for (const capabilities of [undefined, {}, { drops: ["NET_RAW"] }, { adds: ["CHOWN"] }]) {
       expect(await check("svc", { capabilities }), JSON.stringify(capabilities)).toEqual([
         said(
           "svc",
@@ -283,7 +288,13 @@ describe("container-hardening: exact triggers and their non-trigger neighbours",
 
   it("declares its config options with the defaults it applies", () => {
     const properties = containerHardening.configSchema?.properties ?? {};
-    expect(Object.keys(properties)).toEqual(["proxyContainers", "protectedPorts", "sensitiveHostPaths"]);
+    expect(Object.keys(properties)).toEqual([
+      "proxyContainers",
+      "proxyImages",
+      "allowedCapabilities",
+      "protectedPorts",
+      "sensitiveHostPaths",
+    ]);
     for (const [key, schema] of Object.entries(properties)) {
       expect(schema, key).toMatchObject({ type: "array", description: expect.stringMatching(/\S/) });
     }
