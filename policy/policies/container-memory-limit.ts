@@ -8,6 +8,7 @@ export const containerMemoryLimit: ResourceValidationPolicy = {
   description:
     "Every container has a memory limit, so one runaway service cannot starve the trading services on the same host.",
   enforcementLevel: "advisory",
+  severity: "medium",
   validateResource: (args, reportViolation) => {
     if (args.type !== CONTAINER_TYPE) return;
     const memory = asNumber(args.props.memory);

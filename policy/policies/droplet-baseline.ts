@@ -12,6 +12,7 @@ export const dropletBaseline: ResourceValidationPolicy = {
   description:
     "Every droplet sits in a VPC, is reached with SSH keys (never a root password), runs the monitoring agent, and has backups enabled where the stack requires them.",
   enforcementLevel: "mandatory",
+  severity: "high",
   configSchema: {
     properties: {
       requireBackups: {

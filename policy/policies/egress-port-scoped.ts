@@ -7,6 +7,7 @@ export const egressPortScoped: ResourceValidationPolicy = {
   description:
     "Outbound firewall rules to public destinations are scoped to specific ports; an all-ports rule to the internet lets a compromised host exfiltrate anywhere.",
   enforcementLevel: "advisory",
+  severity: "medium",
   validateResource: (args, reportViolation) => {
     if (args.type !== FIREWALL_TYPE) return;
     for (const rule of firewallRules(args.props, "outbound")) {

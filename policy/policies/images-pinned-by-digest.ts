@@ -23,6 +23,7 @@ export const imagesPinnedByDigest: ResourceValidationPolicy = {
   description:
     "Container images and pulled remote images are referenced as repo@sha256:<digest>, never by a mutable tag such as latest or with no tag, so what was reviewed is what runs.",
   enforcementLevel: "mandatory",
+  severity: "high",
   validateResource: (args, reportViolation) => {
     const field =
       args.type === CONTAINER_TYPE ? "image" : args.type === REMOTE_IMAGE_TYPE ? "name" : undefined;

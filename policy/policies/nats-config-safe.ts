@@ -109,6 +109,7 @@ export const natsConfigSafe: StackValidationPolicy = {
   description:
     "An uploaded NATS server config gives every user a bcrypt password, lets only brain publish commands (quant only titan.cmd.ai.>), honours deny lists exactly, and keeps the monitor port off public addresses.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: {
       commandPublishers: stringList(

@@ -20,6 +20,7 @@ export const noPublicProtectedPorts: ResourceValidationPolicy = {
   description:
     "No inbound firewall rule may admit a public source (any address outside private, loopback, link-local, CGNAT or unique-local space, or a load balancer) to an internal port such as brain 3100, execution 3002, NATS 4222/8222, Postgres 5432 or Redis 6379.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: {
       protectedPorts: numberList("Internal ports no public source may reach.", DEFAULT_PROTECTED_PORTS),

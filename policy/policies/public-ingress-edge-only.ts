@@ -23,6 +23,7 @@ export const publicIngressEdgeOnly: ResourceValidationPolicy = {
   description:
     "Public sources may reach only ports 80 and 443 (and 22 as ssh-allowlist-only permits), and only through firewalls whose targets are exclusively droplets carrying a public-ingress tag.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: {
       publicIngressTags: stringList(

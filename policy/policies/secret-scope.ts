@@ -39,6 +39,7 @@ export const secretScope: ResourceValidationPolicy = {
   description:
     "Each secret environment variable reaches only the containers that need it (exchange keys only execution, HMAC only brain and execution, master password only console-api, Gemini key only ai-quant), and HMAC_TIMESTAMP_TOLERANCE never exceeds the 5-second replay window.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: {
       scopes: {

@@ -30,6 +30,7 @@ export const secretsRotationEpoch: ResourceValidationPolicy = {
   description:
     "Generated secrets carry keepers.rotationEpoch (YYYY-Qn) and are rotated quarterly: an epoch older than the allowed number of quarters is reported.",
   enforcementLevel: "advisory",
+  severity: "medium",
   configSchema: {
     properties: {
       maxAgeQuarters: {

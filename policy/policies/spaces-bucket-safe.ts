@@ -9,6 +9,7 @@ export const spacesBucketSafe: ResourceValidationPolicy = {
   description:
     "Spaces buckets are private, keep object versions, and cannot be force-destroyed with their contents.",
   enforcementLevel: "mandatory",
+  severity: "high",
   validateResource: (args, reportViolation) => {
     if (args.type !== SPACES_BUCKET_TYPE) return;
     const label = resourceLabel(args.name, args.urn);

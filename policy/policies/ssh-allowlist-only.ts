@@ -26,6 +26,7 @@ export const sshAllowlistOnly: ResourceValidationPolicy = {
   description:
     "Inbound SSH (port 22) is admitted only from narrow addresses inside the configured allow-list or from tags and droplets (the edge bastion); never from a public-wide range or a load balancer.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: {
       allowlist: stringList("CIDRs operators may SSH from.", DEFAULTS.allowlist),

@@ -30,6 +30,7 @@ export const stackFirewallCoverage: StackValidationPolicy = {
   description:
     "Every droplet in the stack is covered by a cloud firewall (by droplet id or by tag), and no firewall covering a trading droplet has an inbound rule from a public source.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: {
       tradingTags: stringList("Droplet tags that mark the trading plane.", DEFAULTS.tradingTags),

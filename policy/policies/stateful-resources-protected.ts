@@ -22,6 +22,7 @@ export const statefulResourcesProtected: ResourceValidationPolicy = {
   description:
     "Stateful droplets (trading or single) and every block volume are protected from deletion, and stateful droplets ignore changes to userData, sshKeys and image so an edit never replaces them.",
   enforcementLevel: "mandatory",
+  severity: "high",
   configSchema: {
     properties: {
       statefulTags: stringList("Droplet tags that mark stateful droplets.", DEFAULTS.statefulTags),

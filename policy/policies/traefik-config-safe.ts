@@ -145,6 +145,7 @@ export const traefikConfigSafe: StackValidationPolicy = {
   description:
     "The uploaded Traefik config enforces TLS 1.3 as the minimum, exposes no insecure API or dashboard, uses only the file provider, never routes to brain (3100) or execution (3002), and redirects plain http on port 80 to https.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: {
       proxyContainers: stringList("Container names that run Traefik.", DEFAULTS.proxyContainers),

@@ -13,6 +13,7 @@ export const userDataNoSecrets: ResourceValidationPolicy = {
   description:
     "Droplet user data carries no secret material (private keys, secret environment values, API tokens, password assignments), because anyone with the account token or a shell on the droplet can read it.",
   enforcementLevel: "mandatory",
+  severity: "critical",
   configSchema: {
     properties: { secretNames: stringList("Variable names whose values are secrets.", DEFAULT_SECRET_NAMES) },
   },

@@ -60,3 +60,13 @@ describe("policy registry", () => {
     expect([...DEFAULT_PROTECTED_PORTS]).toEqual([3100, 3002, 4222, 8222, 5432, 6379]);
   });
 });
+
+describe("severity", () => {
+  it("every policy sets a severity", async () => {
+    const { policies } = await import("../../policies");
+    const missing = policies.filter(
+      (p) => !["low", "medium", "high", "critical"].includes(String(p.severity)),
+    );
+    expect(missing.map((p) => p.name)).toEqual([]);
+  });
+});
