@@ -111,16 +111,28 @@ describe("split topology (prod) matches DESIGN.md §2", async () => {
   it("holds every droplet and the volume in the DigitalOcean project, never the reserved IP (API reports do:floatingip: diff, 412)", () => {
     const resources = plainInputs(find.one(T.project, "project")).resources as string[];
     expect([...resources].sort()).toEqual(
-      [...droplets.map(({ d }) => `do:droplet:${d.id}`), `do:volume:${find.one(T.volume, "trading-data").id}`].sort(),
+      [
+        ...droplets.map(({ d }) => `do:droplet:${d.id}`),
+        `do:volume:${find.one(T.volume, "trading-data").id}`,
+      ].sort(),
     );
   });
 
   it("outputs the pinned host keys and their SHA256 fingerprints for the out-of-band check", () => {
-    const out = run.outputs as { hostKeyFingerprints: Record<string, string>; knownHosts: string };
+    const out = run.outputs as {
+      hostKeyFingerprints: Record<string, string>;
+      knownHosts: string;
+      tradingPrivateAddress: string;
+    };
     expect(Object.keys(out.hostKeyFingerprints).sort()).toEqual(["edge", "trading"]);
-    for (const fp of Object.values(out.hostKeyFingerprints)) expect(fp).toMatch(/^ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$/);
+    for (const fp of Object.values(out.hostKeyFingerprints))
+      expect(fp).toMatch(/^ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$/);
     const edgeIp = find.one(T.reservedIp, "edge-ip").id;
-    expect(out.knownHosts.split("\n").map((l) => l.split(" ")[0])).toEqual([edgeIp, run.outputs.tradingPrivateAddress, ""]);
+    expect(out.knownHosts.split("\n").map((l) => l.split(" ")[0])).toEqual([
+      edgeIp,
+      out.tradingPrivateAddress,
+      "",
+    ]);
   });
 
   it("outputs addresses and SSH commands with the edge as jump host", () => {
