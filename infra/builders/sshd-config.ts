@@ -13,7 +13,7 @@ export interface SshdConfigInput {
   allowTcpForwarding?: boolean;
 }
 
-/** Well above the Docker calls Pulumi makes to one host at once (prod trading: 31 docker resources). */
+/** Above the Docker calls Pulumi makes to one host at once: each is a session on the one connection. */
 export const MAX_SESSIONS = 64;
 
 export const SSHD_DROP_IN_PATH = "/etc/ssh/sshd_config.d/10-titan.conf";

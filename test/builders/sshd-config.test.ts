@@ -34,6 +34,12 @@ describe("buildSshdConfig", () => {
     ).toBe("local");
   });
 
+  it("lets one multiplexed connection carry the parallel Docker calls (30 in the real sshd test)", () => {
+    const s = settings(buildSshdConfig({ deployUser: "titan" }));
+    expect(s.get("MaxSessions")).toBe("64");
+    expect(s.get("MaxStartups")).toBe("10:30:60");
+  });
+
   it("sorts before cloud-init's own drop-in (sshd keeps the first value)", () => {
     expect(SSHD_DROP_IN_PATH).toMatch(/^\/etc\/ssh\/sshd_config\.d\/[0-4]\d-[a-z-]+\.conf$/);
   });
