@@ -37,12 +37,26 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** Whole-line `#` comments (not `#!` or `#cloud-config`): prose there is not an assignment. */
+function withoutCommentLines(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (/^\s*#(?!!|cloud-config)/.test(line) ? "" : line))
+    .join("\n");
+}
+
+/** `scheme://user:password@host`: a credential in a URL, whatever the key around it. */
+const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i;
+
 /** Each kind of secret found in the text, described without echoing the secret itself. */
-export function findSecretMaterial(text: string, secretNames: readonly string[]): string[] {
+export function findSecretMaterial(raw: string, secretNames: readonly string[]): string[] {
   const findings = new Set<string>();
+  // Tokens and keys count wherever they are, comments included; assignments only outside comments.
   for (const [label, pattern] of TOKEN_PATTERNS) {
-    if (pattern.test(text)) findings.add(label);
+    if (pattern.test(raw)) findings.add(label);
   }
+  if (URL_CREDENTIAL.test(raw)) findings.add("credentials in a URL");
+  const text = withoutCommentLines(raw);
   for (const name of secretNames) {
     const assignment = new RegExp(`\\b${escapeRegExp(name)}["']?\\s*[:=]\\s*([^\\s#,]*)`, "g");
     for (const match of text.matchAll(assignment)) {
