@@ -16,7 +16,7 @@ function sources(dir: string): string[] {
 }
 
 /** Bare specifiers (not relative) of import/export-from and require. */
-export function importedPackages(text: string): string[] {
+function importedPackages(text: string): string[] {
   const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)["']([^"']+)["']/g)].map(
     (m) => m[1] as string,
   );
