@@ -11,7 +11,8 @@ import { TitanNetwork } from "../infra/components/network";
 import { TitanWorkloads } from "../infra/components/workloads/titan-workloads";
 import { assertAlertsConfigured, assertBenchReplicasAllowed } from "../infra/config/parse";
 import type { Role, TitanConfig } from "../infra/config/schema";
-import { PLANES_OF_ROLE, processLimitsFor } from "../infra/workloads/services";
+import { assertServiceSecretsConfigured } from "../infra/workloads/secrets";
+import { PLANES_OF_ROLE, processLimitsFor, servicesFor } from "../infra/workloads/services";
 
 /** Stack outputs. Addresses and commands only: no secret is ever an output. */
 export interface TitanOutputs {
@@ -56,6 +57,10 @@ interface TopologyCopy {
 export function composeTitanStack(cfg: TitanConfig, stack: string): TitanOutputs {
   assertBenchReplicasAllowed(cfg.benchReplicas, stack);
   assertAlertsConfigured(cfg.alertEmails, stack);
+  assertServiceSecretsConfigured(
+    servicesFor(cfg.topology, cfg.services).map((s) => s.name),
+    cfg,
+  );
   if (cfg.benchReplicas <= 1) return composeCopy(cfg, stack, { prefix: "", label: stack });
   const outputs: TitanOutputs[] = [];
   for (let i = 1; i <= cfg.benchReplicas; i++) {
@@ -219,7 +224,10 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
     projectId: project.id,
     hostKeyFingerprints: pulumi.all(
       Object.fromEntries(
-        Object.entries(workloads.dockerHosts).map(([name, h]) => [name.slice(p.length), h.hostKeyFingerprint]),
+        Object.entries(workloads.dockerHosts).map(([name, h]) => [
+          name.slice(p.length),
+          h.hostKeyFingerprint,
+        ]),
       ),
     ),
     knownHosts: pulumi

@@ -57,7 +57,9 @@ export const DATA_VOLUME_SCRIPT_PATH = "/usr/local/sbin/titan-data-volume";
 /** Every runcmd step, fail closed, then the marker: the one runcmd entry. */
 export const BOOTSTRAP_SCRIPT_PATH = "/usr/local/sbin/titan-bootstrap";
 /** Subdirectories created on the data volume (bind-mounted into containers). */
-export const DATA_VOLUME_SUBDIRS: readonly string[] = ["jetstream", "postgres", "redis"];
+export const DATA_VOLUME_SUBDIRS: readonly string[] = ["jetstream", "postgres", "redis", "execution"];
+/** execution-rs's redb state (PERSISTENCE_PATH) is written by Titan's image user, uid 1001. */
+export const TITAN_UID = 1001;
 
 const PUBLIC_KEY_PATTERN =
   /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n\r]*)?$/;
@@ -97,6 +99,7 @@ if ! blkid -p "$DEVICE" >/dev/null 2>&1; then mkfs.${fs} -q "$DEVICE"; fi
 mkdir -p "$MOUNT"
 mountpoint -q "$MOUNT" || mount "$MOUNT"
 mkdir -p ${dirs}
+chown ${TITAN_UID}:${TITAN_UID} '${mountPoint}/execution'
 `;
 }
 

@@ -1,5 +1,7 @@
-// NATS users, subject permissions and JetStream table (DESIGN.md §3): the one source of truth
-// for nats.conf, the tests and any code that needs a user's subjects.
+// NATS users, subject permissions and JetStream table, derived from Titan's contract
+// (data/titan-contract.json: what each service's client really publishes, subscribes and asks the
+// JetStream API) and narrowed by the threat model. The one source for nats.conf and the tests.
+import { contractService, loadTitanContract, type TitanNats } from "../contract/titan-contract";
 
 export const NATS_USERS = [
   "brain",
@@ -8,11 +10,27 @@ export const NATS_USERS = [
   "hunter",
   "sentinel",
   "quant",
+  "powerlaw",
   "console",
 ] as const;
 export type NatsUser = (typeof NATS_USERS)[number];
 
-/** Core (non-JetStream) subjects each user may use, from DESIGN.md §3. */
+/** The Titan service (contract name) each NATS user is. */
+export const CONTRACT_SERVICE_OF: Readonly<Record<NatsUser, string>> = {
+  brain: "titan-brain",
+  execution: "titan-execution-rs",
+  scavenger: "titan-phase1-scavenger",
+  hunter: "titan-phase2-hunter",
+  sentinel: "titan-phase3-sentinel",
+  quant: "titan-ai-quant",
+  powerlaw: "titan-powerlaw-lab",
+  console: "titan-console-api",
+};
+
+const CONTRACT = loadTitanContract();
+const natsOf = (user: NatsUser): TitanNats => contractService(CONTRACT, CONTRACT_SERVICE_OF[user]).nats;
+
+/** Core (non-JetStream) subjects each user may use. */
 export interface CoreSubjects {
   publish: readonly string[];
   subscribe: readonly string[];
@@ -20,55 +38,38 @@ export interface CoreSubjects {
   respondsToRequests: boolean;
 }
 
-export const NATS_CORE_SUBJECTS: Readonly<Record<NatsUser, CoreSubjects>> = {
-  brain: { publish: [">"], subscribe: [">"], respondsToRequests: false },
-  execution: {
-    publish: [
-      "titan.evt.execution.>",
-      "titan.execution.>",
-      "titan.evt.phase.>",
-      "titan.evt.risk.>",
-      "titan.evt.analysis.>",
-      "titan.dlq.execution.>",
-    ],
-    subscribe: [
-      "titan.cmd.execution.>",
-      "titan.cmd.sys.halt.v1",
-      "titan.cmd.risk.>",
-      "titan.req.exec.>",
-      "titan.data.market.>",
-      "titan.execution.>",
-      "_INBOX.>",
-    ],
-    // Brain sends titan.req.exec.* as requests; the reply goes to the requester's inbox.
-    respondsToRequests: true,
-  },
-  scavenger: {
-    publish: ["titan.evt.scavenger.>", "titan.evt.phase.>"],
-    subscribe: ["titan.signal.>", "titan.evt.budget.>", "powerlaw.metrics.>", "_INBOX.>"],
-    respondsToRequests: false,
-  },
-  hunter: {
-    publish: ["titan.evt.hunter.>", "titan.evt.phase.>"],
-    subscribe: ["titan.cmd.hunter.>", "titan.ai.>", "powerlaw.metrics.>", "_INBOX.>"],
-    respondsToRequests: false,
-  },
-  sentinel: {
-    publish: ["titan.evt.sentinel.>", "titan.evt.phase.>"],
-    subscribe: ["titan.cmd.sentinel.>", "powerlaw.metrics.>", "_INBOX.>"],
-    respondsToRequests: false,
-  },
-  quant: {
-    publish: ["titan.evt.quant.>", "titan.cmd.ai.>"],
-    subscribe: ["titan.cmd.ai.>", "titan.evt.>", "titan.data.powerlaw.>", "_INBOX.>"],
-    respondsToRequests: false,
-  },
-  console: {
-    publish: [],
-    subscribe: ["titan.data.>", "titan.evt.>", "_INBOX.>"],
-    respondsToRequests: false,
-  },
-};
+/**
+ * What the threat model forbids although Titan's code asks for it: no one but brain commands
+ * execution (the strategies publish `titan.cmd.execution.place…` directly; the stack refuses it,
+ * their orders go through brain as `titan.signal.submit.v1`), and console is read-only (its
+ * `titan.ops.command.v1` is for titan-opsd, which the stack does not deploy).
+ */
+export function refusedByThreatModel(user: NatsUser, subject: string): string | undefined {
+  if (user === "brain") return undefined;
+  if (user === "console") return "console is read-only";
+  if (subject === "titan.cmd" || subject.startsWith("titan.cmd.")) {
+    if (user === "quant" && subject.startsWith("titan.cmd.ai.")) return undefined;
+    return "only brain may publish commands";
+  }
+  return undefined;
+}
+
+function coreSubjectsOf(user: NatsUser): CoreSubjects {
+  if (user === "brain") return { publish: [">"], subscribe: [">"], respondsToRequests: false };
+  const n = natsOf(user);
+  const subscribe = [...n.subscribe];
+  if (n.inboxPrefix) subscribe.push(`${n.inboxPrefix}.>`);
+  return {
+    publish: [...n.publish, ...n.request].filter((s) => !refusedByThreatModel(user, s)),
+    subscribe,
+    // RPC and request subjects are answered on the requester's inbox.
+    respondsToRequests: n.subscribe.some((s) => s.startsWith("titan.rpc.") || s.startsWith("titan.req.")),
+  };
+}
+
+export const NATS_CORE_SUBJECTS: Readonly<Record<NatsUser, CoreSubjects>> = Object.fromEntries(
+  NATS_USERS.map((u) => [u, coreSubjectsOf(u)]),
+) as Record<NatsUser, CoreSubjects>;
 
 export interface JetStreamConsumer {
   /** Durable name (no dots or wildcards). */
@@ -83,57 +84,39 @@ export interface JetStreamStream {
   consumers: readonly JetStreamConsumer[];
 }
 
-/**
- * Streams are created and administered by brain only. Each service binds to its own durable pull
- * consumer; the table below is all the JetStream API a non-brain user gets.
- */
-export const NATS_STREAMS: readonly JetStreamStream[] = [
-  {
-    name: "TITAN_CMD",
-    subjects: ["titan.cmd.>"],
-    consumers: [
-      { durable: "execution-cmd", user: "execution", filterSubject: "titan.cmd.execution.>" },
-      { durable: "hunter-cmd", user: "hunter", filterSubject: "titan.cmd.hunter.>" },
-      { durable: "sentinel-cmd", user: "sentinel", filterSubject: "titan.cmd.sentinel.>" },
-      { durable: "quant-ai", user: "quant", filterSubject: "titan.cmd.ai.>" },
-    ],
-  },
-  {
-    name: "TITAN_EVT",
-    subjects: ["titan.evt.>"],
-    consumers: [
-      { durable: "quant-evt", user: "quant", filterSubject: "titan.evt.>" },
-      { durable: "console-evt", user: "console", filterSubject: "titan.evt.>" },
-    ],
-  },
-  { name: "TITAN_DLQ", subjects: ["titan.dlq.>"], consumers: [] },
-];
+/** Every stream a Titan client creates, with the durable consumers that really get created. */
+export const NATS_STREAMS: readonly JetStreamStream[] = (() => {
+  const streams = new Map<string, { subjects: string[]; consumers: JetStreamConsumer[] }>();
+  for (const user of NATS_USERS) {
+    for (const s of natsOf(user).streamsCreated) {
+      if (!streams.has(s.name)) streams.set(s.name, { subjects: [...s.subjects], consumers: [] });
+    }
+  }
+  for (const user of NATS_USERS) {
+    for (const c of natsOf(user).consumers) {
+      if (!c.created || c.filter === undefined) continue;
+      streams.get(c.stream)?.consumers.push({ durable: c.durable, user, filterSubject: c.filter });
+    }
+  }
+  return [...streams].map(([name, s]) => ({ name, subjects: s.subjects, consumers: s.consumers }));
+})();
 
-/** JetStream API subjects for binding to (or re-creating) one durable pull consumer. */
-export function consumerApiSubjects(stream: string, c: JetStreamConsumer): string[] {
-  return [
-    `$JS.API.STREAM.INFO.${stream}`,
-    `$JS.API.CONSUMER.INFO.${stream}.${c.durable}`,
-    // Only the 2.9+ form that names the filter subject: the server checks that the request's
-    // filter matches, so a service cannot widen its consumer to other subjects of the stream.
-    `$JS.API.CONSUMER.CREATE.${stream}.${c.durable}.${c.filterSubject}`,
-    `$JS.API.CONSUMER.MSG.NEXT.${stream}.${c.durable}`,
-    `$JS.ACK.${stream}.${c.durable}.>`,
-  ];
-}
+/** JetStream administration no user but brain may ever do, whatever Titan's client tries. */
+const JS_ADMIN = [
+  "$JS.API.STREAM.UPDATE.",
+  "$JS.API.STREAM.DELETE.",
+  "$JS.API.STREAM.PURGE.",
+  "$JS.API.STREAM.MSG.DELETE.",
+  "$JS.API.STREAM.SNAPSHOT.",
+  "$JS.API.STREAM.RESTORE.",
+  "$JS.API.CONSUMER.DELETE.",
+];
 
 /** Second guard: denied even if an allow entry were ever widened by mistake. */
 const JS_ADMIN_DENY = [
-  "$JS.API.STREAM.CREATE.>",
-  "$JS.API.STREAM.UPDATE.>",
-  "$JS.API.STREAM.DELETE.>",
-  "$JS.API.STREAM.PURGE.>",
-  "$JS.API.STREAM.MSG.DELETE.>",
-  "$JS.API.STREAM.SNAPSHOT.>",
-  "$JS.API.STREAM.RESTORE.>",
+  ...JS_ADMIN.map((p) => `${p}>`),
   "$JS.API.STREAM.PEER.>",
   "$JS.API.STREAM.LEADER.>",
-  "$JS.API.CONSUMER.DELETE.>",
   "$JS.API.CONSUMER.DURABLE.CREATE.>",
   "$JS.API.ACCOUNT.>",
   "$JS.API.SERVER.>",
@@ -146,11 +129,28 @@ const NON_AI_COMMANDS = [
   "titan.cmd.execution.>",
   "titan.cmd.sys.>",
   "titan.cmd.risk.>",
+  "titan.cmd.operator.>",
+  "titan.cmd.config.>",
   "titan.cmd.hunter.>",
   "titan.cmd.sentinel.>",
   "titan.cmd.scavenger.>",
   "titan.cmd.*",
 ];
+
+/**
+ * The exact JetStream API subjects a user's client sends (contract `jsApi`), less administration;
+ * console gets only `$JS.API.INFO` (its client's `jetstreamManager()` check), no stream creation.
+ * Pull consumers also ack on `$JS.ACK.<stream>.<durable>.>`.
+ */
+export function jetStreamApiFor(user: NatsUser): string[] {
+  const n = natsOf(user);
+  const api = n.jsApi.filter((s) => !JS_ADMIN.some((p) => s.startsWith(p)));
+  const allowed = user === "console" ? api.filter((s) => s === "$JS.API.INFO") : api;
+  const acks = n.consumers
+    .filter((c) => c.created && c.kind === "pull")
+    .map((c) => `$JS.ACK.${c.stream}.${c.durable}.>`);
+  return [...allowed, ...acks];
+}
 
 export interface UserPermissions {
   publishAllow: readonly string[];
@@ -171,14 +171,19 @@ export function natsPermissionsFor(user: NatsUser): UserPermissions {
       respondsToRequests: false,
     };
   }
-  const jsApi = NATS_STREAMS.flatMap((s) =>
-    s.consumers.filter((c) => c.user === user).flatMap((c) => consumerApiSubjects(s.name, c)),
-  );
+  const jsApi = jetStreamApiFor(user);
+  const createsStreams = jsApi.some((s) => s.startsWith("$JS.API.STREAM.CREATE."));
   const commandDeny = user === "quant" ? NON_AI_COMMANDS : ["titan.cmd.>"];
   const readOnlyDeny = user === "console" ? ["titan.>", "powerlaw.>"] : [];
   return {
     publishAllow: [...core.publish, ...jsApi],
-    publishDeny: [...commandDeny, ...readOnlyDeny, ...JS_ADMIN_DENY],
+    publishDeny: [
+      ...commandDeny,
+      ...readOnlyDeny,
+      // A user that creates named streams cannot also have every creation denied (deny wins).
+      ...(createsStreams ? [] : ["$JS.API.STREAM.CREATE.>"]),
+      ...JS_ADMIN_DENY,
+    ],
     subscribeAllow: core.subscribe,
     // Commands to execution are for execution's eyes only; JetStream API traffic is brain's.
     subscribeDeny: [

@@ -49,7 +49,7 @@ export function hardenedSettings(spec: ServiceSpec): HardenedSettings {
       interval: "15s",
       timeout: "5s",
       retries: 4,
-      startPeriod: "30s",
+      startPeriod: `${spec.startPeriodSeconds ?? 30}s`,
     },
     ...(spec.command ? { command: [...spec.command] } : {}),
     stopTimeout: 30,

@@ -44,4 +44,9 @@ export const HOST_DATA = {
   jetstream: `${DEFAULT_DATA_MOUNT_POINT}/jetstream`,
   postgres: `${DEFAULT_DATA_MOUNT_POINT}/postgres`,
   redis: `${DEFAULT_DATA_MOUNT_POINT}/redis`,
+  execution: `${DEFAULT_DATA_MOUNT_POINT}/execution`,
 } as const;
+/** execution-rs keeps its order state in a redb file (PERSISTENCE_PATH, Titan src/main.rs). */
+export const EXECUTION_STATE_DIR = "/var/lib/titan-execution";
+/** CA bundle for execution-rs: async-nats and its HTTPS clients trust exactly SSL_CERT_FILE. */
+export const EXECUTION_CA_BUNDLE = "/etc/titan/tls/ca-bundle.crt";

@@ -1,6 +1,7 @@
-// Non-secret env per container: addresses, file paths and tunables. Nothing here may carry a
-// secret; a test checks every value against the generated and operator secrets.
-import { TITAN_TLS } from "./paths";
+// Non-secret env per container, under the names Titan's code reads (data/titan-contract.json):
+// addresses, file paths and tunables. Nothing here may carry a secret; a test checks every value
+// against the generated and operator secrets, and another that every name is one Titan reads.
+import { EXECUTION_CA_BUNDLE, EXECUTION_STATE_DIR, TITAN_TLS } from "./paths";
 import { NATS_USER_OF } from "./secrets";
 import type { ContainerName, Topology } from "./services";
 
@@ -8,75 +9,93 @@ import type { ContainerName, Topology } from "./services";
 export const HMAC_TIMESTAMP_TOLERANCE = "5";
 export const POSTGRES_DB = "titan";
 export const POSTGRES_USER = "titan";
+export const POSTGRES_HOST = "postgres";
+export const POSTGRES_PORT = 5432;
 
 export interface PlainEnvContext {
   topology: Topology;
-  /** The trading droplet's VPC address (split: where console-api finds NATS and the gateway). */
+  /** The trading droplet's VPC address (kept for services that cross hosts). */
   tradingPrivateIp: string;
 }
 
-function natsUrl(container: ContainerName, ctx: PlainEnvContext): string {
-  // Cross-host in split: the server certificate carries the private address as a SAN.
-  const crossHost = ctx.topology === "split" && container === "titan-console-api";
-  return `tls://${crossHost ? ctx.tradingPrivateIp : "nats"}:4222`;
-}
+/**
+ * `tls://` makes async-nats require TLS whatever the server announces; nats.js ignores the
+ * scheme and upgrades because the server requires TLS (its node transport), so no downgrade.
+ */
+export const NATS_URL = "tls://nats:4222";
 
-export function plainEnvFor(container: ContainerName, ctx: PlainEnvContext): Record<string, string> {
-  const env: Record<string, string> = { NODE_ENV: "production" };
+/**
+ * Env the stack sets that no Titan code reads but the runtime does, each with the reader. The
+ * contract test accepts these names and no other unknown one.
+ */
+export const RUNTIME_ENV: Readonly<Record<string, string>> = {
+  // Node adds this file to its default CA store at start: nats.js trusts the stack CA through it.
+  NODE_EXTRA_CA_CERTS: "Node.js (nats.js uses the default store, Titan passes no CA)",
+  // rustls-native-certs (async-nats 0.33) and OpenSSL load exactly this bundle when it is set.
+  SSL_CERT_FILE: "rustls-native-certs / OpenSSL in execution-rs",
+  // The postgres image's entrypoint initialises the cluster from these.
+  POSTGRES_DB: "postgres image entrypoint",
+  POSTGRES_USER: "postgres image entrypoint",
+  PGDATA: "postgres image entrypoint",
+};
+
+const NODE_SERVICES: readonly ContainerName[] = [
+  "titan-brain",
+  "titan-console-api",
+  "titan-scavenger",
+  "titan-hunter",
+  "titan-sentinel",
+  "titan-ai-quant",
+  "titan-powerlaw-lab",
+];
+
+export function plainEnvFor(container: ContainerName, _ctx: PlainEnvContext): Record<string, string> {
+  const env: Record<string, string> = {};
   const natsUser = NATS_USER_OF[container];
-  if (natsUser) {
-    Object.assign(env, {
-      NATS_URL: natsUrl(container, ctx),
-      NATS_USER: natsUser,
-      NATS_CA_FILE: TITAN_TLS.ca,
-    });
+  if (NODE_SERVICES.includes(container)) {
+    Object.assign(env, { NODE_ENV: "production", NODE_EXTRA_CA_CERTS: TITAN_TLS.ca });
   }
+  if (natsUser) Object.assign(env, { NATS_URL, NATS_USER: natsUser });
   switch (container) {
     case "titan-brain":
       Object.assign(env, {
-        HMAC_TIMESTAMP_TOLERANCE,
-        POSTGRES_HOST: "postgres",
-        POSTGRES_PORT: "5432",
-        POSTGRES_DB,
-        POSTGRES_USER,
+        // Two start checks (src/index.ts:225, StartupManager.ts:228): SERVER_PORT and PORT both.
+        PORT: "3100",
+        SERVER_PORT: "3100",
+        DB_HOST: POSTGRES_HOST,
+        DB_PORT: String(POSTGRES_PORT),
+        DB_NAME: POSTGRES_DB,
+        DB_USER: POSTGRES_USER,
         REDIS_HOST: "redis",
         REDIS_PORT: "6379",
-        PORT: "3100",
+        HMAC_TIMESTAMP_TOLERANCE,
       });
       break;
     case "titan-execution":
-      Object.assign(env, { HMAC_TIMESTAMP_TOLERANCE, REDIS_HOST: "redis", REDIS_PORT: "6379", PORT: "3002" });
+      Object.assign(env, {
+        PORT: "3002",
+        HMAC_TIMESTAMP_TOLERANCE,
+        HMAC_REQUIRE_TIMESTAMP: "true",
+        PERSISTENCE_PATH: `${EXECUTION_STATE_DIR}/titan_execution.redb`,
+        SSL_CERT_FILE: EXECUTION_CA_BUNDLE,
+      });
       break;
     case "titan-console-api":
-      Object.assign(
-        env,
-        ctx.topology === "split"
-          ? {
-              // Through the TLS 1.3 gateway, authenticated with the stack CA's client certificate.
-              BRAIN_URL: `https://${ctx.tradingPrivateIp}:3100`,
-              BRAIN_CA_FILE: TITAN_TLS.ca,
-              BRAIN_CLIENT_CERT_FILE: TITAN_TLS.clientCert,
-              BRAIN_CLIENT_KEY_FILE: TITAN_TLS.clientKey,
-            }
-          : { BRAIN_URL: "http://titan-brain:3100" },
-        { PORT: "3000" },
-      );
+      env.PORT = "3000";
+      break;
+    case "titan-sentinel":
+      env.PORT = "8084";
       break;
     case "postgres":
       Object.assign(env, { POSTGRES_DB, POSTGRES_USER, PGDATA: "/var/lib/postgresql/data/pgdata" });
-      delete env.NODE_ENV;
-      break;
-    case "titan-console":
-      env.PORT = "8080";
-      break;
-    case "titan-scavenger":
-    case "titan-hunter":
-    case "titan-sentinel":
-    case "titan-ai-quant":
       break;
     default:
-      // Third-party images take their settings from uploaded config files.
-      return {};
+      break;
   }
   return env;
+}
+
+/** brain's and console-api's DATABASE_URL around the generated password (alphanumeric: no escaping). */
+export function databaseUrl(password: string): string {
+  return `postgresql://${POSTGRES_USER}:${password}@${POSTGRES_HOST}:${POSTGRES_PORT}/${POSTGRES_DB}`;
 }

@@ -1,7 +1,9 @@
 // The service table (DESIGN.md §1–§2): one entry per container, the single source for placement,
 // networks, ports, healthchecks and resource limits. Pure data; components turn it into Docker.
+import type { OptionalService } from "../config/keys";
 import type { ImageSource } from "./images";
 import {
+  EXECUTION_STATE_DIR,
   GATEWAY_CONFIG_DIR,
   HOST_DATA,
   NATS_CONFIG_DIR,
@@ -35,6 +37,7 @@ export const CONTAINER_NAMES = [
   "titan-hunter",
   "titan-sentinel",
   "titan-ai-quant",
+  "titan-powerlaw-lab",
   "postgres",
   "redis",
   "brain-gateway",
@@ -54,8 +57,12 @@ export interface ServiceSpec {
   /** Topologies that run this container. */
   topologies: readonly Topology[];
   networks: Readonly<Record<Topology, readonly NetworkName[]>>;
-  /** The port the service listens on inside the container (the first one for multi-port services). */
-  port: number;
+  /** The port the service listens on inside the container (the first one); none for powerlaw-lab. */
+  port?: number;
+  /** Health start period in seconds: Titan's Dockerfile HEALTHCHECK (brain: 480), else 30. */
+  startPeriodSeconds?: number;
+  /** Deployed only when listed in `titan:services` (Titan's CI publishes no image for it). */
+  optional?: OptionalService;
   /** Docker healthcheck `test`, using a tool the image ships (DESIGN.md §1 health column). */
   healthcheck: readonly string[];
   memoryMb: number;
@@ -136,12 +143,14 @@ export const SERVICES: readonly ServiceSpec[] = [
   },
   {
     name: "titan-console-api",
-    image: titan("titan-console-api"),
-    plane: "edge",
+    // The operator's own build (titan:serviceImages): Titan's CI publishes none.
+    image: { kind: "operator", service: "titan-console-api" },
+    optional: "titan-console-api",
+    // Trading plane: it needs Postgres (DATABASE_URL, never published off the host) and NATS, and
+    // holds the credential vault key for exchange credentials.
+    plane: "trading",
     topologies: BOTH,
-    // split: reaches brain and NATS across the VPC (published private ports, TLS 1.3);
-    // single: on the bus to reach NATS and brain directly on the same host.
-    networks: { split: ["edge"], single: ["edge", "bus"] },
+    networks: same("bus", "data"),
     port: 3000,
     healthcheck: nodeHealth(3000),
     memoryMb: 512,
@@ -179,6 +188,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     topologies: BOTH,
     networks: { split: ["bus", "data", "api"], single: ["bus", "data"] },
     port: 3100,
+    // Titan's brain Dockerfile HEALTHCHECK: start period 480 s (migrations and warm-up).
+    startPeriodSeconds: 480,
     healthcheck: nodeHealth(3100),
     memoryMb: 1024,
     pidsLimit: 512,
@@ -194,8 +205,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     image: titan("titan-execution-rs"),
     plane: "trading",
     topologies: BOTH,
-    // Redis for state; the bus network also gives the egress to the exchanges.
-    networks: same("bus", "data"),
+    // execution-rs has no Redis client (Titan's contract): no data network. The bus network also
+    // gives the egress to the exchanges.
+    networks: same("bus"),
     port: 3002,
     // Its debian-slim runtime installs curl.
     healthcheck: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:3002/health"],
@@ -205,7 +217,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     ...small,
     capAdd: [],
     configDir: TITAN_TLS_DIR,
-    dataMounts: [],
+    // Its order state survives replacement on the data volume (owned by uid 1001, cloud-init).
+    dataMounts: [{ hostPath: HOST_DATA.execution, containerPath: EXECUTION_STATE_DIR }],
     namedVolumes: {},
   },
   ...(
@@ -234,6 +247,24 @@ export const SERVICES: readonly ServiceSpec[] = [
       namedVolumes: {},
     }),
   ),
+  {
+    name: "titan-powerlaw-lab",
+    image: titan("titan-powerlaw-lab"),
+    plane: "trading",
+    topologies: BOTH,
+    networks: same("bus"),
+    // No HTTP port: Titan's Dockerfile checks for the node process (start period 10 s).
+    healthcheck: ["CMD", "pgrep", "-x", "node"],
+    startPeriodSeconds: 10,
+    memoryMb: 512,
+    pidsLimit: 256,
+    readOnlyRootFs: true,
+    ...small,
+    capAdd: [],
+    configDir: TITAN_TLS_DIR,
+    dataMounts: [],
+    namedVolumes: {},
+  },
   {
     name: "postgres",
     image: { kind: "third-party", repository: "postgres", tagKey: "postgres" },
@@ -316,9 +347,14 @@ export function processLimitsFor(topology: Topology, role: keyof typeof PLANES_O
     .map((s) => ({ slice: processSlice(s.name), tasksMax: s.pidsLimit }));
 }
 
-/** The containers a topology runs, each with the role of the droplet it lands on. */
-export function servicesFor(topology: Topology): ServiceSpec[] {
-  return SERVICES.filter((s) => s.topologies.includes(topology));
+/**
+ * The containers a topology runs, each with the role of the droplet it lands on. Optional
+ * services only when listed in `titan:services`.
+ */
+export function servicesFor(topology: Topology, enabled: readonly OptionalService[] = []): ServiceSpec[] {
+  return SERVICES.filter(
+    (s) => s.topologies.includes(topology) && (s.optional === undefined || enabled.includes(s.optional)),
+  );
 }
 
 export function serviceNamed(name: ContainerName): ServiceSpec {

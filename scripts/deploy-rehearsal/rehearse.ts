@@ -86,7 +86,7 @@ export async function rehearse(opts: {
     for (const r of docker.filter((x) => x.type === T.image)) {
       const ref = String(inputs(r).name);
       const user = containers.find((c) => c.image === ref);
-      const port = user ? serviceNamed(user.name.replace(/-config$/, "") as ContainerName).port : 0;
+      const port = user ? (serviceNamed(user.name.replace(/-config$/, "") as ContainerName).port ?? 0) : 0;
       const rootfs = join(tmp, "rootfs", r.name);
       mkdirSync(rootfs, { recursive: true });
       const standIn = buildStandIn(standInKind(ref), rootfs, port);

@@ -1,46 +1,66 @@
-// Independent oracle for the NATS tests: DESIGN.md §3 copied by hand (not imported from the
-// builder) and NATS subject matching, so a wrong builder table cannot also make the test agree.
+// Independent oracle for the NATS tests: Titan's contract read as raw JSON (not through the
+// builder) plus the threat model's rules written out again here, and NATS subject matching, so a
+// wrong builder table cannot also make the test agree.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { NatsUser } from "../../infra/builders/nats-permissions";
 
-export const DESIGN_SUBJECTS: Record<NatsUser, { publish: string[]; subscribe: string[] }> = {
-  brain: { publish: [">"], subscribe: [">"] },
-  execution: {
-    publish: [
-      "titan.evt.execution.>",
-      "titan.execution.>",
-      "titan.evt.phase.>",
-      "titan.evt.risk.>",
-      "titan.evt.analysis.>",
-      "titan.dlq.execution.>",
-    ],
-    subscribe: [
-      "titan.cmd.execution.>",
-      "titan.cmd.sys.halt.v1",
-      "titan.cmd.risk.>",
-      "titan.req.exec.>",
-      "titan.data.market.>",
-      "titan.execution.>",
-      "_INBOX.>",
-    ],
-  },
-  scavenger: {
-    publish: ["titan.evt.scavenger.>", "titan.evt.phase.>"],
-    subscribe: ["titan.signal.>", "titan.evt.budget.>", "powerlaw.metrics.>", "_INBOX.>"],
-  },
-  hunter: {
-    publish: ["titan.evt.hunter.>", "titan.evt.phase.>"],
-    subscribe: ["titan.cmd.hunter.>", "titan.ai.>", "powerlaw.metrics.>", "_INBOX.>"],
-  },
-  sentinel: {
-    publish: ["titan.evt.sentinel.>", "titan.evt.phase.>"],
-    subscribe: ["titan.cmd.sentinel.>", "powerlaw.metrics.>", "_INBOX.>"],
-  },
-  quant: {
-    publish: ["titan.evt.quant.>", "titan.cmd.ai.>"],
-    subscribe: ["titan.cmd.ai.>", "titan.evt.>", "titan.data.powerlaw.>", "_INBOX.>"],
-  },
-  console: { publish: [], subscribe: ["titan.data.>", "titan.evt.>", "_INBOX.>"] },
+interface RawNats {
+  user: string | null;
+  publish: string[];
+  subscribe: string[];
+  request: string[];
+  inboxPrefix: string | null;
+  jsApi: string[];
+}
+const RAW = JSON.parse(readFileSync(join(__dirname, "../../data/titan-contract.json"), "utf8")) as {
+  services: { nats: RawNats }[];
 };
+const rawNats = (user: NatsUser): RawNats => {
+  const found = RAW.services.find((s) => s.nats.user === user);
+  if (!found) throw new Error(`contract has no service with NATS user ${user}`);
+  return found.nats;
+};
+const isCommand = (s: string) => s === "titan.cmd" || s.startsWith("titan.cmd.");
+/** The threat model: commands are brain's (quant's AI commands aside); console is read-only. */
+const refused = (user: NatsUser, s: string) =>
+  user === "console" || (isCommand(s) && !(user === "quant" && s.startsWith("titan.cmd.ai.")));
+
+const USERS: NatsUser[] = [
+  "brain",
+  "execution",
+  "scavenger",
+  "hunter",
+  "sentinel",
+  "quant",
+  "powerlaw",
+  "console",
+];
+
+/** Each user's subjects as the contract gives them, less what the threat model refuses. */
+export const CONTRACT_SUBJECTS: Record<
+  NatsUser,
+  { publish: string[]; subscribe: string[]; jsApi: string[] }
+> = Object.fromEntries(
+  USERS.map((user) => {
+    if (user === "brain") return [user, { publish: [">"], subscribe: [">"], jsApi: [] }];
+    const n = rawNats(user);
+    return [
+      user,
+      {
+        publish: [...n.publish, ...n.request].filter((s) => !refused(user, s)),
+        subscribe: [...n.subscribe, ...(n.inboxPrefix ? [`${n.inboxPrefix}.>`] : [])],
+        jsApi: n.jsApi.filter(
+          (s) =>
+            !/^\$JS\.API\.(STREAM\.(UPDATE|DELETE|PURGE|MSG\.DELETE)|CONSUMER\.DELETE)\./.test(s) &&
+            (user !== "console" || s === "$JS.API.INFO"),
+        ),
+      },
+    ];
+  }),
+) as Record<NatsUser, { publish: string[]; subscribe: string[]; jsApi: string[] }>;
+/** Kept for older call sites: the contract's table is the design now (DESIGN.md §3 is a summary). */
+export const DESIGN_SUBJECTS = CONTRACT_SUBJECTS;
 
 /** NATS matching: does `pattern` match `subject` (subject tokens taken literally)? */
 export function matches(pattern: string, subject: string): boolean {
@@ -55,16 +75,16 @@ export function matches(pattern: string, subject: string): boolean {
   return p.length === s.length;
 }
 
-/** Expected publish outcome from DESIGN's table and invariants alone. */
+/** Expected publish outcome from the contract and the threat model alone. */
 export function expectPublish(user: NatsUser, subject: string): boolean {
   if (user === "brain") return true;
-  if (subject.startsWith("$JS.API.STREAM.") || subject.startsWith("$JS.API.CONSUMER.DELETE.")) return false;
-  if (subject.startsWith("titan.cmd.")) return user === "quant" && subject.startsWith("titan.cmd.ai.");
-  return DESIGN_SUBJECTS[user].publish.some((p) => matches(p, subject));
+  if (subject.startsWith("$JS.API.")) return CONTRACT_SUBJECTS[user].jsApi.includes(subject);
+  if (refused(user, subject)) return false;
+  return CONTRACT_SUBJECTS[user].publish.some((p) => matches(p, subject));
 }
 
 export function expectSubscribe(user: NatsUser, subject: string): boolean {
-  return DESIGN_SUBJECTS[user].subscribe.some((p) => matches(p, subject));
+  return CONTRACT_SUBJECTS[user].subscribe.some((p) => matches(p, subject));
 }
 
 /** A concrete subject matched by a pattern (">" and "*" replaced by probe tokens). */

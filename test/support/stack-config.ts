@@ -7,6 +7,11 @@ export function fakeOperatorSecrets(): Record<string, string> {
     bybitApiKey: fake("bybit-key"),
     bybitSecretKey: fake("bybit-secret"),
     masterPassword: fake("master-password"),
+    // Read by scavenger at start (Titan's contract): required while it is deployed.
+    bybitReadOnlyApiKey: fake("bybit-readonly-key"),
+    bybitReadOnlySecretKey: fake("bybit-readonly-secret"),
+    binanceReadOnlyApiKey: fake("binance-readonly-key"),
+    binanceReadOnlySecretKey: fake("binance-readonly-secret"),
   };
 }
 

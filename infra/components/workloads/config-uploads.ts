@@ -1,6 +1,7 @@
 // The files uploaded into each container: generated configs (from the pure builders) and TLS
 // material from the stack CA. Anything carrying a secret (bcrypt hashes, keys, the Redis
 // password) is uploaded as a Pulumi secret.
+import { rootCertificates } from "node:tls";
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { buildBrainGatewayConf } from "../../builders/brain-gateway";
@@ -10,6 +11,7 @@ import { buildRedisConf } from "../../builders/redis-conf";
 import { buildTraefikDynamic, buildTraefikStatic } from "../../builders/traefik";
 import type { TitanConfig } from "../../config/schema";
 import {
+  EXECUTION_CA_BUNDLE,
   GATEWAY_CONF_PATH,
   GATEWAY_TLS,
   NATS_CONF_PATH,
@@ -106,6 +108,11 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
   }
   if (!NATS_USER_OF[container]) return [];
   const uploads = [file(TITAN_TLS.ca, src.caCertPem)];
+  if (container === "titan-execution") {
+    // SSL_CERT_FILE replaces the system store for async-nats and the exchange HTTPS clients, so
+    // the bundle is the public roots Node.js ships (Mozilla's) plus the stack CA.
+    uploads.push(file(EXECUTION_CA_BUNDLE, src.caCertPem.apply(caBundleWith)));
+  }
   if (container === "titan-console-api" && src.topology === "split") {
     const client = required(src.consoleClient, "consoleClient");
     uploads.push(file(TITAN_TLS.clientCert, client.certPem), secretFile(TITAN_TLS.clientKey, client.keyPem));
@@ -116,4 +123,9 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
 function required<T>(value: T | undefined, name: string): T {
   if (value === undefined) throw new Error(`${name} is required in the split topology`);
   return value;
+}
+
+/** Public roots plus the stack CA, PEM, one certificate after another. */
+export function caBundleWith(stackCaPem: string): string {
+  return `${[...rootCertificates, stackCaPem.trim()].join("\n")}\n`;
 }

@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { NATS_USERS, type NatsUser } from "../../builders/nats-permissions";
-import { GENERATED_LENGTH, GENERATED_SECRETS, type GeneratedSecret } from "../../workloads/secrets";
+import {
+  GENERATED_LENGTH,
+  GENERATED_SECRETS,
+  type GeneratedSecret,
+  STABLE_GENERATED_SECRETS,
+} from "../../workloads/secrets";
 
 export interface GeneratedSecretsArgs {
   /** `titan:rotationEpoch`: every secret here is renewed when it changes (quarterly rotation). */
@@ -29,6 +34,13 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
       );
     const values = {} as Record<GeneratedSecret, pulumi.Output<string>>;
     for (const id of GENERATED_SECRETS) values[id] = pulumi.secret(make(id).result);
+    // 32 random bytes as 64 hex characters (console-api's AES-256-GCM vault key); no keepers:
+    // it encrypts stored credentials and must outlive every rotation epoch.
+    for (const id of STABLE_GENERATED_SECRETS) {
+      values[id] = pulumi.secret(
+        new random.RandomId(`${name}-${id}`, { byteLength: 32 }, { parent: this }).hex,
+      );
+    }
     const passwords = {} as Record<NatsUser, pulumi.Output<string>>;
     const hashes = {} as Record<NatsUser, pulumi.Output<string>>;
     for (const user of NATS_USERS) {

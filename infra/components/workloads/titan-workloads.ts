@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { TitanConfig } from "../../config/schema";
 import { digestReference, taggedReference } from "../../workloads/images";
-import { plainEnvFor } from "../../workloads/plain-env";
+import { databaseUrl, plainEnvFor } from "../../workloads/plain-env";
 import { NATS_USER_OF, OPERATOR_SECRETS, type SecretSource, secretEnvFor } from "../../workloads/secrets";
 import { type ContainerName, networksOn, type Plane, servicesFor } from "../../workloads/services";
 import { uploadsFor } from "./config-uploads";
@@ -69,9 +69,10 @@ export class TitanWorkloads extends pulumi.ComponentResource {
       : undefined;
 
     // Registry look-ups need no Docker daemon; this provider never connects to one.
+    const registryAuth = registryAuthFor(cfg.registryAuth);
     const registry = new docker.Provider(
       `${p}registry`,
-      { disableDockerDaemonCheck: true },
+      { disableDockerDaemonCheck: true, ...(registryAuth ? { registryAuth: [registryAuth] } : {}) },
       { parent: this },
     );
     const operator = operatorSecrets(cfg);
@@ -81,6 +82,7 @@ export class TitanWorkloads extends pulumi.ComponentResource {
         if (!user) throw new Error(`${container} has no NATS user`);
         return secrets.natsPasswords[user];
       }
+      if (source === "databaseUrl") return secrets.values.postgres.apply(databaseUrl);
       if (source in secrets.values) return secrets.values[source as keyof typeof secrets.values];
       const value = operator[source as keyof typeof operator];
       if (value === undefined) throw new Error(`titan:${source} is not set but ${container} needs it`);
@@ -88,13 +90,14 @@ export class TitanWorkloads extends pulumi.ComponentResource {
     };
 
     const containers: Partial<Record<ContainerName, docker.Container>> = {};
-    const all = servicesFor(topology);
+    const all = servicesFor(topology, cfg.services);
     const dockerHosts: Record<string, DockerHost> = {};
     for (const host of args.hosts) {
       const specs = all.filter((s) => host.planes.includes(s.plane));
       // The jump host is the host reached directly (the edge), listed before the hosts behind it.
       const bastion = host.jumpAddress ? Object.values(dockerHosts)[0] : undefined;
-      if (host.jumpAddress && !bastion) throw new Error(`host ${host.name}: its jump host must be listed first`);
+      if (host.jumpAddress && !bastion)
+        throw new Error(`host ${host.name}: its jump host must be listed first`);
       const dockerHost = new DockerHost(
         host.name,
         {
@@ -160,4 +163,18 @@ function operatorSecrets(cfg: TitanConfig): Partial<Record<SecretSource, pulumi.
     if (value !== undefined && value.trim().length > 0) out[key] = pulumi.secret(value);
   }
   return out;
+}
+
+/**
+ * `titan:registryAuth` (USER:TOKEN) as the provider's registry credential for ghcr.io, a Pulumi
+ * secret; Titan's images live there and may be private.
+ */
+function registryAuthFor(auth: string | undefined) {
+  if (auth === undefined || auth.trim() === "") return undefined;
+  const colon = auth.indexOf(":");
+  return {
+    address: "ghcr.io",
+    username: auth.slice(0, colon),
+    password: pulumi.secret(auth.slice(colon + 1)),
+  };
 }

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { REQUIRED_SECRET_KEYS } from "../../../infra/config/keys";
+import { operatorSecretsRequiredByServices } from "../../../infra/workloads/secrets";
+import { CONTAINER_NAMES } from "../../../infra/workloads/services";
 import type { StackFiles } from "../stack-files";
 
 export interface OfflineSecrets {
@@ -25,7 +27,12 @@ export function prepareOfflineSecrets(files: StackFiles): OfflineSecrets {
   const fakes: Record<string, string> = {};
   const notes: OfflineSecrets["notes"] = [];
   const missingRequired: string[] = [];
-  const required = new Set([...REQUIRED_SECRET_KEYS.map((k) => `titan:${k}`), ...PROVIDER_SECRETS]);
+  // Also the optional keys a deployed service reads at start (scavenger's read-only exchange keys).
+  const byServices = operatorSecretsRequiredByServices(CONTAINER_NAMES);
+  const required = new Set([
+    ...[...REQUIRED_SECRET_KEYS, ...byServices].map((k) => `titan:${k}`),
+    ...PROVIDER_SECRETS,
+  ]);
   const secretKeys = [...new Set([...files.declaredSecretKeys, ...files.encryptedKeys, ...PROVIDER_SECRETS])];
 
   for (const key of secretKeys) {
