@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { stringList, withDefaults } from "../lib/config";
+import { numberList, stringList, withDefaults } from "../lib/config";
 import {
   DROPLET_TYPE,
   describeRule,
@@ -9,13 +9,16 @@ import {
   publicPeers,
   resourceLabel,
 } from "../lib/firewall";
+import { portsOutside } from "../lib/ports";
 import { asText, asTextArray } from "../lib/props";
 
 interface Config {
   tradingTags: string[];
+  tradingInboundPorts: number[];
 }
 
-const DEFAULTS: Config = { tradingTags: ["titan-trading"] };
+// DESIGN §2: the edge reaches trading on SSH (bastion), the brain TLS gateway and NATS; never 3002.
+const DEFAULTS: Config = { tradingTags: ["titan-trading"], tradingInboundPorts: [22, 3100, 4222] };
 
 function covers(firewall: PolicyResource, droplet: PolicyResource): boolean {
   const targets = firewallTargets(firewall.props);
@@ -34,6 +37,10 @@ export const stackFirewallCoverage: StackValidationPolicy = {
   configSchema: {
     properties: {
       tradingTags: stringList("Droplet tags that mark the trading plane.", DEFAULTS.tradingTags),
+      tradingInboundPorts: numberList(
+        "The only ports any peer may reach a trading droplet on.",
+        DEFAULTS.tradingInboundPorts,
+      ),
     },
   },
   validateStack: (args, reportViolation) => {
@@ -54,6 +61,14 @@ export const stackFirewallCoverage: StackValidationPolicy = {
       if (!tags.some((tag) => config.tradingTags.includes(tag))) continue;
       for (const firewall of covering) {
         for (const rule of firewallRules(firewall.props, "inbound")) {
+          // Fail closed on protocols: anything but ICMP has ports (udp on 4222 is still 4222).
+          const outside = rule.ports ? portsOutside(rule.ports, config.tradingInboundPorts) : [];
+          if (outside.length > 0)
+            reportViolation(
+              `Trading droplet ${label} is reachable on port(s) ${outside.join(", ")} through firewall ${resourceLabel(firewall.name, firewall.urn)} ${describeRule(rule)}. ` +
+                `Fix: trading takes inbound traffic only on ${config.tradingInboundPorts.join(", ")} (DESIGN §2), from the edge by tag.`,
+              droplet.urn,
+            );
           const peers = publicPeers(rule);
           if (peers.length === 0) continue;
           reportViolation(

@@ -103,7 +103,11 @@ describe("adversarial: public traffic to the wrong droplets", () => {
       { type: fw.type, name: fw.name, props: fw.properties },
       sneaky,
     ]);
-    expect(messages).toHaveLength(1);
+    // 443 is not an edge→trading port, and its source is public: both are said.
+    expect(messages).toEqual([
+      expect.stringContaining("is reachable on port(s) 443 through firewall 'sneaky'"),
+      expect.stringContaining("is reachable from public source(s) 2000::/3 through firewall 'sneaky'"),
+    ]);
   });
 });
 

@@ -39,10 +39,36 @@ describe("stack-firewall-coverage", () => {
       [],
       { dropletIds: ["1002"] },
     );
-    const [message, ...rest] = await check([droplet("trading", "titan-trading"), tradingFirewall(), sneaky]);
+    const [port, message, ...rest] = await check([
+      droplet("trading", "titan-trading"),
+      tradingFirewall(),
+      sneaky,
+    ]);
     expect(rest).toEqual([]);
+    expect(port).toContain("is reachable on port(s) 443 through firewall 'sneaky'");
     expect(message).toContain("Trading droplet 'trading'");
     expect(message).toContain("public source(s) 0.0.0.0/1, 128.0.0.0/1 through firewall 'sneaky'");
+  });
+
+  it("refuses edge→trading ports other than 22, 3100, 4222 (3002, ranges, all), accepts the three", async () => {
+    const edgeRule = (portRange: string) =>
+      firewall("extra", [], [{ protocol: "tcp", portRange, sourceTags: ["titan-edge"] }], [], {
+        tags: ["titan-trading"],
+      });
+    const run = (portRange: string) =>
+      check([droplet("trading", "titan-trading"), tradingFirewall(), edgeRule(portRange)]);
+    const [m3002] = await run("3002");
+    expect(m3002).toMatch(/^Trading droplet 'trading' \(urn:[^)]+\) is reachable on port\(s\) 3002 through firewall 'extra'/);
+    expect(m3002).toContain(
+      "Fix: trading takes inbound traffic only on 22, 3100, 4222 (DESIGN §2), from the edge by tag.",
+    );
+    expect((await run("3000-4300"))[0]).toContain(
+      "is reachable on port(s) 3000-3099, 3101-4221, 4223-4300 through",
+    );
+    expect((await run("all"))[0]).toContain(
+      "is reachable on port(s) 1-21, 23-3099, 3101-4221, 4223-65535 through",
+    );
+    for (const ok of ["22", "3100", "4222"]) expect(await run(ok), ok).toEqual([]);
   });
 
   it("reports the edge firewall when it also targets trading by tag", async () => {
