@@ -172,9 +172,10 @@ describe("policy pack over the engine protocol: split topology", () => {
       (rs) => replace(rs, "redis", container("redis", { image: "redis:7-alpine" })),
     ],
     [
-      "exchange key in hunter",
+      // Hunter now holds the read-only BYBIT_API_KEY (config.prod.json); the trading key is execution's only.
+      "exchange trading secret in hunter",
       "secret-scope",
-      (rs) => [...rs, container("titan-hunter", { envs: ["BYBIT_API_KEY=x"] })],
+      (rs) => [...rs, container("titan-hunter", { envs: ["BYBIT_SECRET_KEY=x"] })],
     ],
     [
       "secret in user data",
