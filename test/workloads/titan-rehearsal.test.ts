@@ -235,6 +235,21 @@ for (const topology of ["split", "single"] as const) {
         });
       }
 
+      for (const svc of contract.services) {
+        it(`${svc.name}: every env var the contract marks required is injected`, (ctx) => {
+          const container = deployed.get(svc.name);
+          if (!container) {
+            ctx.skip();
+            return;
+          }
+          const have = new Set(envOf(container).map((e) => e.name));
+          const missing = svc.env
+            .filter((e) => e.required && !have.has(e.name))
+            .map((e) => `${container}: ${e.name} missing (${e.source})`);
+          expect(missing).toEqual([]);
+        });
+      }
+
       for (const name of ["titan-brain", "titan-console-api"]) {
         it(`${name}: DATABASE_URL logs into PostgreSQL 15 (scram-sha-256 over TCP) and runs select 1`, (ctx) => {
           const container = deployed.get(name);
