@@ -183,6 +183,7 @@ for (const topology of ["split", "single"] as const) {
           };
           const planFile = join(tmp.dir, `${container}.plan.json`);
           writeFileSync(planFile, JSON.stringify(plan));
+          const started = Date.now();
           const r = spawnSync(process.execPath, [CLIENT, planFile], {
             env: childEnv,
             encoding: "utf8",
@@ -196,7 +197,7 @@ for (const topology of ["split", "single"] as const) {
             failures.push(`${container}: client exited ${r.status}: ${r.stderr.trim().split("\n")[0]}`);
           for (const s of steps) if (!s.ok) failures.push(`${container}: ${s.step}: ${s.detail}`);
           console.info(
-            `[${topology}] ${container} (${n.user}): ${steps.filter((s) => s.ok).length}/${steps.length} steps ok`,
+            `[${topology}] ${container} (${n.user}): ${steps.filter((s) => s.ok).length}/${steps.length} steps ok (${Date.now() - started} ms)`,
           );
         }
 

@@ -56,7 +56,8 @@ async function rawRequest(subject, payload, wait = 3000) {
     sub.unsubscribe();
     return { denied: `publish ${subject}` };
   }
-  const timer = sleep(wait).then(() => "timeout");
+  // unref: a pending wait must not keep the process alive after the reply came.
+  const timer = new Promise((r) => setTimeout(r, wait, "timeout").unref());
   const m = await Promise.race([got, timer]);
   if (m === "timeout") {
     sub.unsubscribe();
