@@ -342,7 +342,9 @@ export const PLANES_OF_ROLE: Readonly<Record<"edge" | "trading" | "single", read
 
 /** The process limits (one slice per container) a droplet of this role must define. */
 export function processLimitsFor(topology: Topology, role: keyof typeof PLANES_OF_ROLE) {
-  return servicesFor(topology)
+  // Every service of the topology, optional ones too: a slice costs nothing and lets
+  // `titan:services` change without touching user data (which would replace the droplet).
+  return SERVICES.filter((s) => s.topologies.includes(topology))
     .filter((s) => PLANES_OF_ROLE[role].includes(s.plane))
     .map((s) => ({ slice: processSlice(s.name), tasksMax: s.pidsLimit }));
 }

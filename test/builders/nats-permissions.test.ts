@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  NATS_CORE_SUBJECTS,
-  NATS_STREAMS,
-  NATS_USERS,
-  natsPermissionsFor,
-} from "../../infra/builders/nats-permissions";
-import { DESIGN_SUBJECTS, matches } from "./nats-oracle";
+import { NATS_CORE_SUBJECTS, NATS_USERS, natsPermissionsFor } from "../../infra/builders/nats-permissions";
+import { CONTRACT_SUBJECTS, DESIGN_SUBJECTS, matches } from "./nats-oracle";
 
 describe("NATS permission table", () => {
-  it("matches DESIGN.md §3 word for word", () => {
+  it("matches Titan's contract, less what the threat model refuses", () => {
     for (const user of NATS_USERS) {
       expect(NATS_CORE_SUBJECTS[user].publish).toEqual(DESIGN_SUBJECTS[user].publish);
       expect(NATS_CORE_SUBJECTS[user].subscribe).toEqual(DESIGN_SUBJECTS[user].subscribe);
@@ -47,17 +42,22 @@ describe("NATS permission table", () => {
     }
   });
 
-  it("grants JetStream API only for the user's own durable consumers", () => {
+  it("grants exactly the JetStream API calls the user's client makes, never administration", () => {
     for (const user of NATS_USERS.filter((u) => u !== "brain")) {
       const js = natsPermissionsFor(user).publishAllow.filter((s) => s.startsWith("$JS."));
-      const own = NATS_STREAMS.flatMap((s) => s.consumers.filter((c) => c.user === user));
-      if (own.length === 0) expect(js).toEqual([]);
+      const api = js.filter((s) => s.startsWith("$JS.API."));
+      expect([user, api]).toEqual([user, CONTRACT_SUBJECTS[user].jsApi]);
       for (const subject of js) {
-        expect(
-          own.some((c) => subject.includes(`.${c.durable}`) || subject.startsWith("$JS.API.STREAM.INFO.")),
-        ).toBe(true);
-        expect(subject).toMatch(/^\$JS\.(API\.(STREAM\.INFO|CONSUMER\.(INFO|CREATE|MSG\.NEXT))|ACK)\./);
+        expect(subject).toMatch(
+          /^\$JS\.(API\.(INFO|STREAM\.(INFO|CREATE|NAMES)|CONSUMER\.(INFO|CREATE|MSG\.NEXT))|ACK)/,
+        );
       }
     }
+    // execution's pull consumers ack their own messages, and nothing else.
+    expect(natsPermissionsFor("execution").publishAllow.filter((s) => s.startsWith("$JS.ACK."))).toEqual([
+      "$JS.ACK.TITAN_CMD.EXECUTION_CORE.>",
+      "$JS.ACK.TITAN_CMD.RISK_ENFORCER.>",
+    ]);
+    expect(natsPermissionsFor("console").publishAllow).toEqual(["$JS.API.INFO"]);
   });
 });

@@ -12,7 +12,7 @@ import { AckPolicy, connect, type NatsConnection, StorageType } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildNatsConf } from "../../infra/builders/nats-conf";
 import { NATS_STREAMS, NATS_USERS, type NatsUser } from "../../infra/builders/nats-permissions";
-import { concrete, DESIGN_SUBJECTS, expectPublish, expectSubscribe } from "./nats-oracle";
+import { concrete, DESIGN_SUBJECTS, expectPublish, expectSubscribe, matches } from "./nats-oracle";
 import { findProgram, freePort, haveProgram, makeTempDir, makeTestPki } from "./real-tool";
 
 /**
@@ -258,10 +258,21 @@ describe.runIf(canRun)("real nats-server 2.9 with the generated config", () => {
       for (const c of stream.consumers) {
         const subject = concrete(c.filterSubject);
         await brainJs.publish(subject, enc.encode("work"));
-        const consumer = await conn(c.user).jetstream().consumers.get(stream.name, c.durable);
-        const m = await consumer.next({ expires: 3000 });
-        expect(m, `${c.user} got a message from ${stream.name}/${c.durable}`).not.toBeNull();
-        expect(await m?.ackAck()).toBe(true);
+        // Exactly the calls async-nats makes for a pull consumer (the contract's jsApi): a
+        // MSG.NEXT request answered with the message, acked on its $JS.ACK reply subject.
+        const m = await conn(c.user).request(
+          `$JS.API.CONSUMER.MSG.NEXT.${stream.name}.${c.durable}`,
+          enc.encode(JSON.stringify({ batch: 1, expires: 2_000_000_000 })),
+          // The message arrives on the inbox under its own subject: a dedicated subscription.
+          { timeout: 3000, noMux: true },
+        );
+        // The oldest unacked message under its filter (earlier tests published some too).
+        expect(
+          matches(c.filterSubject, m.subject),
+          `${c.user} got ${m.subject} from ${stream.name}/${c.durable}`,
+        ).toBe(true);
+        expect(m.reply).toMatch(new RegExp(`^\\$JS\\.ACK\\.${stream.name}\\.${c.durable}\\.`));
+        expect(await observedPublish(c.user, String(m.reply))).toBe(true);
         // Re-creating its own consumer with the same filter is allowed (service restart).
         const jsm = await conn(c.user).jetstreamManager({ checkAPI: false });
         const info = await jsm.consumers.add(stream.name, {
@@ -274,7 +285,8 @@ describe.runIf(canRun)("real nats-server 2.9 with the generated config", () => {
         for (const subject of [
           `$JS.API.CONSUMER.CREATE.${stream.name}.${c.durable}.titan.cmd.sys.halt.v1`,
           `$JS.API.CONSUMER.DURABLE.CREATE.${stream.name}.${c.durable}`,
-          `$JS.API.CONSUMER.MSG.NEXT.TITAN_CMD.${c.user === "execution" ? "hunter-cmd" : "execution-cmd"}`,
+          // brain's durable on the same stream: not this user's.
+          "$JS.API.CONSUMER.MSG.NEXT.TITAN_CMD.BRAIN_GOVERNANCE",
         ]) {
           expect(await observedPublish(c.user, subject), `${c.user} ${subject}`).toBe(false);
         }
@@ -289,9 +301,13 @@ describe.runIf(canRun)("real nats-server 2.9 with the generated config", () => {
 
   it("execution may answer brain's requests; brain may delete a stream", async () => {
     const exec = conn("execution");
-    const sub = exec.subscribe("titan.req.exec.>", { callback: (_e, m) => m.respond(enc.encode("ok")) });
+    const sub = exec.subscribe("titan.req.exec.policy_hash.v1", {
+      callback: (_e, m) => m.respond(enc.encode("ok")),
+    });
     await exec.flush();
-    const reply = await conn("brain").request("titan.req.exec.status.v1", enc.encode("?"), { timeout: 3000 });
+    const reply = await conn("brain").request("titan.req.exec.policy_hash.v1", enc.encode("?"), {
+      timeout: 3000,
+    });
     expect(new TextDecoder().decode(reply.data)).toBe("ok");
     sub.unsubscribe();
     const jsm = await conn("brain").jetstreamManager();

@@ -136,6 +136,7 @@ describe("parseStackConfig refuses bad config, naming the key, the value and the
     ["binanceReadOnlySecretKey", "binanceReadOnlyApiKey"],
   ])("refuses %s set without its partner, naming the partner", (set, partner) => {
     const raw = validRawConfig();
+    delete (raw.values as Record<string, string>)[partner];
     (raw.values as Record<string, string>)[set] = `fake-${set}-value`;
     (raw.secretKeys as Set<string>).add(set);
     const err = refusal(raw);

@@ -15,14 +15,15 @@ const NETWORKS: Record<Topology, Partial<Record<ContainerName, string[]>>> = {
   split: {
     traefik: ["titan-edge"],
     "titan-console": ["titan-edge"],
-    "titan-console-api": ["titan-edge"],
+    "titan-console-api": ["titan-bus", "titan-data"],
     nats: ["titan-bus"],
     "titan-brain": ["titan-bus", "titan-data", "titan-api"],
-    "titan-execution": ["titan-bus", "titan-data"],
+    "titan-execution": ["titan-bus"],
     "titan-scavenger": ["titan-bus"],
     "titan-hunter": ["titan-bus"],
     "titan-sentinel": ["titan-bus"],
     "titan-ai-quant": ["titan-bus"],
+    "titan-powerlaw-lab": ["titan-bus"],
     postgres: ["titan-data"],
     redis: ["titan-data"],
     "brain-gateway": ["titan-api"],
@@ -30,14 +31,15 @@ const NETWORKS: Record<Topology, Partial<Record<ContainerName, string[]>>> = {
   single: {
     traefik: ["titan-edge"],
     "titan-console": ["titan-edge"],
-    "titan-console-api": ["titan-edge", "titan-bus"],
+    "titan-console-api": ["titan-bus", "titan-data"],
     nats: ["titan-bus"],
     "titan-brain": ["titan-bus", "titan-data"],
-    "titan-execution": ["titan-bus", "titan-data"],
+    "titan-execution": ["titan-bus"],
     "titan-scavenger": ["titan-bus"],
     "titan-hunter": ["titan-bus"],
     "titan-sentinel": ["titan-bus"],
     "titan-ai-quant": ["titan-bus"],
+    "titan-powerlaw-lab": ["titan-bus"],
     postgres: ["titan-data"],
     redis: ["titan-data"],
   },
@@ -59,14 +61,15 @@ interface Port {
 
 export function describeContainers(topology: Topology) {
   describe(`containers in the ${topology} topology`, async () => {
-    const run = await runWorkloads(topology);
+    // With the optional console-api enabled, so its env, placement and hardening are checked too.
+    const run = await runWorkloads(topology, true, ["titan-console-api"]);
     const expectedNames = Object.keys(NETWORKS[topology]).sort();
     const portsOf = (name: string) =>
       ((run.inputs(name).ports ?? []) as Port[])
         .map((p) => `${p.ip}:${p.external}->${p.internal}/${p.protocol}`)
         .sort();
 
-    it("runs exactly the service set of DESIGN.md §1", () => {
+    it("runs exactly the service set of Titan's contract (console-api enabled here)", () => {
       expect(run.containerNames).toEqual(expectedNames);
       const missing = CONTAINER_NAMES.filter((n) => !expectedNames.includes(n));
       expect(missing).toEqual(topology === "split" ? [] : ["brain-gateway"]);
@@ -116,23 +119,47 @@ export function describeContainers(topology: Topology) {
       expect(new Set(env.map((e) => e.name)).size).toBe(env.length);
     });
 
-    it("scopes secrets by least privilege (DESIGN.md §4)", () => {
+    it("scopes secrets by least privilege, under the names Titan reads", () => {
       const holders = (env: string) =>
         expectedNames.filter((n) => run.env(n).some((e) => e.name === env && e.secret)).sort();
+      const valueIn = (name: string, env: string) => run.env(name).find((e) => e.name === env)?.value;
       expect(holders("HMAC_SECRET")).toEqual(["titan-brain", "titan-execution"]);
+      expect(holders("TITAN_HMAC_SECRET")).toEqual(["titan-sentinel"]);
+      expect(valueIn("titan-sentinel", "TITAN_HMAC_SECRET")).toBe(valueIn("titan-brain", "HMAC_SECRET"));
       expect(holders("SAFETY_SECRET")).toEqual(["titan-brain"]);
       expect(holders("JWT_SECRET")).toEqual(["titan-brain", "titan-console-api"]);
-      expect(holders("TITAN_MASTER_PASSWORD")).toEqual(["titan-console-api"]);
-      for (const key of ["BYBIT_API_KEY", "BYBIT_SECRET_KEY", "BINANCE_API_KEY", "BINANCE_SECRET_KEY"]) {
+      expect(holders("TITAN_MASTER_PASSWORD")).toEqual(["titan-console-api", "titan-scavenger"]);
+      expect(holders("TITAN_EXECUTION_API_KEY")).toEqual(["titan-execution"]);
+      expect(holders("CREDENTIAL_ENCRYPTION_KEY")).toEqual(["titan-console-api"]);
+      expect(valueIn("titan-console-api", "CREDENTIAL_ENCRYPTION_KEY")).toMatch(/^[0-9a-f]{64}$/);
+      // Trading keys only in execution; strategies hold the read-only keys, never the same value.
+      for (const key of ["BYBIT_SECRET_KEY", "BINANCE_SECRET_KEY"])
         expect(holders(key)).toEqual(["titan-execution"]);
+      expect(holders("BYBIT_API_SECRET")).toEqual(["titan-hunter", "titan-scavenger"]);
+      const tradingValues = [
+        "BYBIT_API_KEY",
+        "BYBIT_SECRET_KEY",
+        "BINANCE_API_KEY",
+        "BINANCE_SECRET_KEY",
+      ].map((k) => valueIn("titan-execution", k));
+      for (const name of ["titan-scavenger", "titan-hunter"]) {
+        for (const e of run.env(name).filter((x) => x.secret)) expect(tradingValues).not.toContain(e.value);
       }
       expect(holders("GEMINI_API_KEY")).toEqual(["titan-ai-quant"]);
-      expect(holders("POSTGRES_PASSWORD")).toEqual(["postgres", "titan-brain"]);
-      expect(holders("REDIS_PASSWORD")).toEqual(["titan-brain", "titan-execution"]);
-      // Every NATS client has its own password: seven users, seven distinct values.
+      expect(holders("POSTGRES_PASSWORD")).toEqual(["postgres"]);
+      expect(holders("DB_PASSWORD")).toEqual(["titan-brain"]);
+      expect(valueIn("titan-brain", "DB_PASSWORD")).toBe(valueIn("postgres", "POSTGRES_PASSWORD"));
+      expect(valueIn("titan-brain", "DATABASE_URL")).toBe(
+        `postgresql://titan:${valueIn("postgres", "POSTGRES_PASSWORD")}@postgres:5432/titan`,
+      );
+      expect(holders("REDIS_PASSWORD")).toEqual(["titan-brain"]);
+      expect(holders("HMAC_ALLOW_EMPTY_SECRET")).toEqual([]);
+      for (const name of expectedNames)
+        expect(run.env(name).map((e) => e.name)).not.toContain("HMAC_ALLOW_EMPTY_SECRET");
+      // Every NATS client has its own password: eight users, eight distinct values.
       const natsPasswords = expectedNames.flatMap((n) => run.env(n).filter((e) => e.name === "NATS_PASS"));
-      expect(natsPasswords).toHaveLength(7);
-      expect(new Set(natsPasswords.map((e) => e.value)).size).toBe(7);
+      expect(natsPasswords).toHaveLength(8);
+      expect(new Set(natsPasswords.map((e) => e.value)).size).toBe(8);
     });
 
     it("sets the 5-second replay window for brain and execution only, and NATS over TLS", () => {
@@ -145,9 +172,7 @@ export function describeContainers(topology: Topology) {
         if (url) expect(url.value).toMatch(/^tls:\/\//);
       }
       const consoleNats = run.env("titan-console-api").find((e) => e.name === "NATS_URL")?.value;
-      expect(consoleNats).toBe(
-        topology === "split" ? `tls://${run.tradingPrivateIp}:4222` : "tls://nats:4222",
-      );
+      expect(consoleNats).toBe("tls://nats:4222");
     });
 
     it.each(expectedNames)("%s is hardened: caps, no-new-privileges, limits, logs, restart", (name) => {
@@ -199,7 +224,7 @@ export function describeContainers(topology: Topology) {
       }
     });
 
-    it("keeps state on the data volume: JetStream, Postgres, Redis", () => {
+    it("keeps state on the data volume: JetStream, Postgres, Redis, execution's order state", () => {
       const binds = (name: string) =>
         ((run.inputs(name).mounts ?? []) as { type: string; source: string; target: string }[])
           .filter((m) => m.type === "bind")
@@ -207,6 +232,7 @@ export function describeContainers(topology: Topology) {
       expect(binds("nats")).toEqual(["/mnt/titan-data/jetstream:/data/jetstream"]);
       expect(binds("postgres")).toEqual(["/mnt/titan-data/postgres:/var/lib/postgresql/data"]);
       expect(binds("redis")).toEqual(["/mnt/titan-data/redis:/data"]);
+      expect(binds("titan-execution")).toEqual(["/mnt/titan-data/execution:/var/lib/titan-execution"]);
     });
 
     it("uploads nats.conf and Traefik's static and dynamic config, secrets as secrets", () => {

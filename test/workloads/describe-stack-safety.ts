@@ -26,8 +26,9 @@ export function describeStackSafety(topology: Topology) {
 
     it("knows the secrets it looks for: operator fakes, generated passwords, private keys", () => {
       for (const v of Object.values(run.operatorSecrets)) expect(needles).toContain(v);
-      // Five shared generated secrets and seven NATS passwords, as their mock values.
-      expect(new Set(generated).size).toBe(12);
+      // The six generated secrets the default containers use (hmac, jwt, safety, postgres, redis,
+      // execution API key) and seven NATS passwords (console-api is not enabled here).
+      expect(new Set(generated).size).toBe(13);
       for (const g of generated) expect(needles).toContain(g);
       expect(needles.some((n) => n.includes("BEGIN FAKE OFFLINE EC KEY"))).toBe(true);
       expect(needles.some((n) => n.startsWith("requirepass") || n.includes('requirepass "'))).toBe(true);
@@ -57,8 +58,9 @@ export function describeStackSafety(topology: Topology) {
 
     it("generated secrets renew with titan:rotationEpoch and are long enough for HMAC", () => {
       const passwords = run.find.all(W.password);
-      expect(passwords).toHaveLength(12);
-      for (const p of passwords) {
+      // Eight rotating secrets and eight NATS passwords; restic's repository key is stable (protected).
+      expect(passwords.filter((p) => p.inputs.keepers !== undefined)).toHaveLength(16);
+      for (const p of passwords.filter((x) => x.inputs.keepers !== undefined)) {
         expect(p.inputs.keepers).toEqual({ rotationEpoch: "2026-Q4" });
         expect(p.inputs.length).toBeGreaterThanOrEqual(32);
       }
@@ -105,30 +107,31 @@ export function describeStackSafety(topology: Topology) {
       },
     );
 
-    it("reaches Docker over SSH with host keys checked; trading only through the edge", () => {
+    it("reaches Docker over SSH with pinned host keys; trading only through the edge", () => {
+      // Checking is never off; accept-new only in the first-contact wait, never for Docker.
       for (const r of run.resources)
-        expect(JSON.stringify(r.inputs)).not.toMatch(/StrictHostKeyChecking=(no|off|accept-new)/i);
+        expect(JSON.stringify(r.inputs)).not.toMatch(/StrictHostKeyChecking=(no|off)/i);
       const user = "titan";
+      for (const host of hostNames) {
+        const opts = sshOptsOf(host).join(" ");
+        expect(opts).toContain(STRICT);
+        expect(opts).not.toMatch(/accept-new/);
+        expect(opts).toContain("KnownHostsCommand=");
+        expect(opts).toMatch(/UserKnownHostsFile=\/dev\/null/);
+        expect(opts).toContain("ControlMaster=auto");
+      }
       if (topology === "split") {
         const trading = providerOf("trading").inputs;
         expect(trading.host).toBe(`ssh://${user}@${run.tradingPrivateIp}`);
-        expect(sshOptsOf("trading")).toEqual([
-          "-o",
-          `ProxyJump=${user}@${run.edgeIp}`,
-          "-o",
-          STRICT,
-          "-o",
-          "BatchMode=yes",
-        ]);
+        // The jump hop is a ProxyCommand carrying the same strict, pinned options for the edge.
+        const proxy = sshOptsOf("trading").find((o) => o.startsWith("ProxyCommand="));
+        expect(proxy).toContain(STRICT);
+        expect(proxy).toContain(run.edgeIp);
+        expect(proxy).not.toMatch(/accept-new/);
         expect(providerOf("edge").inputs.host).toBe(`ssh://${user}@${run.edgeIp}`);
-        expect(String(waitOf("trading").inputs.create)).toContain(`ProxyJump=${user}@${run.edgeIp}`);
+        expect(sshOptsOf("edge").join(" ")).not.toContain("ProxyCommand");
       } else {
         expect(providerOf("single").inputs.host).toBe(`ssh://${user}@${run.edgeIp}`);
-      }
-      for (const host of hostNames) {
-        expect(sshOptsOf(host)).toContain(STRICT);
-        if (host !== "trading") expect(sshOptsOf(host).join(" ")).not.toContain("ProxyJump");
-        expect(String(waitOf(host).inputs.create)).toContain(STRICT);
       }
     });
   });

@@ -73,12 +73,16 @@ describe("service table", () => {
 describe("secret scope", () => {
   it("gives optional keys only when configured", () => {
     expect(secretEnvNamesFor("titan-execution", {})).toEqual([
-      "HMAC_SECRET",
       "NATS_PASS",
-      "REDIS_PASSWORD",
+      "HMAC_SECRET",
+      "TITAN_EXECUTION_API_KEY",
       "BYBIT_API_KEY",
       "BYBIT_SECRET_KEY",
     ]);
+    expect(secretEnvNamesFor("titan-hunter", {})).toEqual(["NATS_PASS"]);
+    expect(
+      secretEnvNamesFor("titan-hunter", { bybitReadOnlyApiKey: "x", bybitReadOnlySecretKey: "y" }),
+    ).toEqual(["NATS_PASS", "BYBIT_API_KEY", "BYBIT_API_SECRET"]);
     expect(secretEnvNamesFor("titan-ai-quant", { geminiApiKey: "  " })).toEqual(["NATS_PASS"]);
     expect(secretEnvNamesFor("titan-ai-quant", { geminiApiKey: "x" })).toEqual([
       "NATS_PASS",

@@ -1,6 +1,7 @@
 // Runs the whole stack under mocks for one topology and exposes what the workload tests read:
 // containers by name, their env split into plain and secret entries, and every secret string.
 import { randomBytes } from "node:crypto";
+import type { OptionalService } from "../../infra/config/keys";
 import type { RegisteredResource } from "../../scripts/lib/offline/run-program";
 import { isSecretEnvelope, redactSecrets } from "../../scripts/lib/plan/redact";
 import { plainInputs, runStack } from "../support/offline-stack";
@@ -33,8 +34,18 @@ export function fakeOptionalSecrets(): Record<string, string> {
   };
 }
 
-export async function runWorkloads(topology: Topology, withOptional = true) {
+export async function runWorkloads(
+  topology: Topology,
+  withOptional = true,
+  services: readonly OptionalService[] = [],
+) {
   const raw = validRawConfig(topology);
+  if (services.length > 0) {
+    (raw.values as Record<string, string>).services = JSON.stringify(services);
+    (raw.values as Record<string, string>).serviceImages = JSON.stringify(
+      Object.fromEntries(services.map((s) => [s, `ghcr.io/example-operator/${s}:v1.0.0`])),
+    );
+  }
   const optional = withOptional ? fakeOptionalSecrets() : {};
   const values = { ...raw.values, ...optional };
   const secretKeys = new Set([...raw.secretKeys, ...Object.keys(optional)]);

@@ -58,7 +58,9 @@ describe("stack-firewall-coverage", () => {
     const run = (portRange: string) =>
       check([droplet("trading", "titan-trading"), tradingFirewall(), edgeRule(portRange)]);
     const [m3002] = await run("3002");
-    expect(m3002).toMatch(/^Trading droplet 'trading' \(urn:[^)]+\) is reachable on port\(s\) 3002 through firewall 'extra'/);
+    expect(m3002).toMatch(
+      /^Trading droplet 'trading' \(urn:[^)]+\) is reachable on port\(s\) 3002 through firewall 'extra'/,
+    );
     expect(m3002).toContain(
       "Fix: trading takes inbound traffic only on 22, 3100, 4222 (DESIGN §2), from the edge by tag.",
     );

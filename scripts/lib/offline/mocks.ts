@@ -95,6 +95,12 @@ function providerOutputs(
         },
       };
     }
+    case "random:index/randomId:RandomId": {
+      // Fake but well-formed: 2 hex characters per byte, as the provider returns.
+      const bytes = Number(inputs.byteLength ?? 8);
+      const hex = RealisticState.digest(`id:${name}`, bytes * 2).replace(/[^0-9a-f]/g, "0");
+      return { id: hex, extra: { hex, b64Std: Buffer.from(hex, "hex").toString("base64") } };
+    }
     case "docker:index/container:Container":
     case "docker:index/network:Network": {
       const id = RealisticState.digest(`${type}:${name}`);
