@@ -19,7 +19,9 @@ describe("Pulumi.yaml declares the stack config the program reads", () => {
 
   it("declares every titan key except the maps Pulumi's project types cannot express", () => {
     const declared = Object.keys(project.config).map((k) => k.replace(/^titan:/, ""));
-    const maps = STRUCTURED_KEYS.filter((k) => k === "sizes" || k === "images" || k === "serviceImages" || k === "backupRetention");
+    const maps = STRUCTURED_KEYS.filter(
+      (k) => k === "sizes" || k === "images" || k === "serviceImages" || k === "backupRetention",
+    );
     expect(new Set(declared)).toEqual(new Set(ALL_KEYS.filter((k) => !maps.includes(k as never))));
   });
 
