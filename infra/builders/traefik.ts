@@ -34,7 +34,12 @@ export interface TraefikDynamicInput {
   domain: string;
   /** Requests per second per client IP for the UI; the API gets a fifth of it. Default 50. */
   rateLimitAverage?: number;
+  /** `titan:consoleAllowlist`: only these sources reach any route (Traefik ipAllowList). */
+  allowlist?: readonly string[];
 }
+
+/** CIDRs as the schema canonicalised them: a character set that cannot break out of YAML. */
+const CIDR_PATTERN = /^[0-9a-fA-F:.]+\/\d{1,3}$/;
 
 const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}$/;
 
@@ -95,6 +100,10 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
     throw new Error("rateLimitAverage: positive integer required");
   const apiAverage = Math.max(1, Math.floor(average / 5));
   const tls = { certResolver: CERT_RESOLVER };
+  if (input.allowlist !== undefined && input.allowlist.length === 0)
+    throw new Error("allowlist: leave it out to allow everyone; an empty list would refuse everyone");
+  const allowlist = input.allowlist?.map((c) => assertPattern("allowlist", c, CIDR_PATTERN));
+  const allow = allowlist ? ["console-allowlist"] : [];
   const config = {
     http: {
       routers: {
@@ -102,7 +111,7 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
           rule: `Host(\`${domain}\`)`,
           entryPoints: ["websecure"],
           service: "console",
-          middlewares: ["security-headers", "rate-limit"],
+          middlewares: [...allow, "security-headers", "rate-limit"],
           priority: 10,
           tls,
         },
@@ -110,7 +119,7 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
           rule: `Host(\`${domain}\`) && PathPrefix(\`/api\`)`,
           entryPoints: ["websecure"],
           service: "console-api",
-          middlewares: ["security-headers", "api-rate-limit"],
+          middlewares: [...allow, "security-headers", "api-rate-limit"],
           priority: 20,
           tls,
         },
@@ -140,6 +149,7 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
         },
         "rate-limit": { rateLimit: { average, period: "1s", burst: average * 2 } },
         "api-rate-limit": { rateLimit: { average: apiAverage, period: "1s", burst: apiAverage * 2 } },
+        ...(allowlist ? { "console-allowlist": { ipAllowList: { sourceRange: allowlist } } } : {}),
       },
     },
     tls: { options: { default: { minVersion: "VersionTLS13", sniStrict: true } } },

@@ -66,8 +66,8 @@ export function plainEnvFor(container: ContainerName, _ctx: PlainEnvContext): Re
         DB_PORT: String(POSTGRES_PORT),
         DB_NAME: POSTGRES_DB,
         DB_USER: POSTGRES_USER,
-        REDIS_HOST: "redis",
-        REDIS_PORT: "6379",
+        // CacheManager.ts reads REDIS_URL with REDIS_PASSWORD beside it (never in the URL).
+        REDIS_URL: "redis://redis:6379",
         HMAC_TIMESTAMP_TOLERANCE,
       });
       break;

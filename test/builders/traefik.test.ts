@@ -82,6 +82,23 @@ describe("buildTraefikDynamic", () => {
     expect(validateDynamic(c), JSON.stringify(validateDynamic.errors)).toBe(true);
   });
 
+  it("puts titan:consoleAllowlist in front of every router, and validates against the schema", () => {
+    const allowed = parse(
+      buildTraefikDynamic({ domain: DOMAIN, allowlist: ["203.0.113.0/24", "2001:db8::/32"] }),
+    ) as Dynamic;
+    expect(validateDynamic(allowed), JSON.stringify(validateDynamic.errors)).toBe(true);
+    expect(allowed.http.middlewares["console-allowlist"]).toEqual({
+      ipAllowList: { sourceRange: ["203.0.113.0/24", "2001:db8::/32"] },
+    });
+    for (const r of Object.values(allowed.http.routers)) expect(r.middlewares[0]).toBe("console-allowlist");
+    // Unset: no allow-list middleware at all (anyone reaches the console login).
+    expect(c.http.middlewares["console-allowlist"]).toBeUndefined();
+    expect(() => buildTraefikDynamic({ domain: DOMAIN, allowlist: [] })).toThrow(/refuse everyone/);
+    expect(() => buildTraefikDynamic({ domain: DOMAIN, allowlist: ["1.2.3.0/24\nx: y"] })).toThrow(
+      /allowlist/,
+    );
+  });
+
   it("routes the console and console-api only, on websecure with the cert resolver", () => {
     expect(Object.keys(c.http.routers).sort()).toEqual(["console", "console-api"]);
     expect(c.http.routers.console?.rule).toBe("Host(`helm.example.com`)");

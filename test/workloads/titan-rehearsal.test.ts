@@ -33,6 +33,15 @@ const OTHERS_COMMANDS = [
   "titan.cmd.risk.flatten.v1",
 ];
 const JS_PUBLISH_PREFIXES = ["titan.cmd.", "titan.evt.", "titan.data.", "titan.signal."];
+/**
+ * The threat model outranks the contract: only brain commands execution (the strategies' own
+ * `titan.cmd.execution.place…` publications must be refused; their orders go to brain as signals),
+ * quant's AI commands aside. Written out here, not imported from the program.
+ */
+const refusedByThreatModel = (user: string | null, subject: string) =>
+  user !== "brain" &&
+  (subject === "titan.cmd" || subject.startsWith("titan.cmd.")) &&
+  !(user === "quant" && subject.startsWith("titan.cmd.ai."));
 
 const canRun =
   haveProgram("nats-server", "nats-server") &&
@@ -167,14 +176,15 @@ for (const topology of ["split", "single"] as const) {
                 n.client !== "nats.js" || !(s === "$JS.API.INFO" || s.startsWith("$JS.API.STREAM.CREATE.")),
             ),
             subscribe: n.subscribe,
-            publish: n.publish.map(concreteSubject),
+            publish: n.publish.filter((x) => !refusedByThreatModel(n.user, x)).map(concreteSubject),
             jetStreamPublish: n.client === "nats.js" ? JS_PUBLISH_PREFIXES : [],
             request: n.request.map(concreteSubject),
             mustBeDenied:
               n.user === "brain"
                 ? []
                 : [
-                    ...OTHERS_COMMANDS.filter((s) => !ownPublish(s)),
+                    ...OTHERS_COMMANDS.filter((s) => !ownPublish(s) || refusedByThreatModel(n.user, s)),
+                    ...n.publish.filter((x) => refusedByThreatModel(n.user, x)).map(concreteSubject),
                     "$JS.API.STREAM.DELETE.TITAN_CMD",
                     "$JS.API.STREAM.PURGE.TITAN_CMD",
                   ],
@@ -285,7 +295,10 @@ for (const topology of ["split", "single"] as const) {
             env: { REDISCLI_AUTH: pass },
           });
         expect(cli(String(password)).stdout.trim()).toBe("PONG");
-        expect(cli("wrong-password").stdout).toMatch(/WRONGPASS|invalid password/);
+        // redis-cli reports the failed AUTH, then the PING is refused without authentication.
+        const wrong = cli("wrong-password");
+        expect(wrong.stdout.trim()).not.toBe("PONG");
+        expect(`${wrong.stdout}${wrong.stderr}`).toMatch(/WRONGPASS|invalid password|NOAUTH/);
       });
     },
   );

@@ -30,7 +30,7 @@ import type { IssuedCert } from "./stack-ca";
 type Upload = docker.types.input.ContainerUpload;
 
 export interface UploadSources {
-  cfg: Pick<TitanConfig, "acmeEmail" | "acmeStaging" | "domain">;
+  cfg: Pick<TitanConfig, "acmeEmail" | "acmeStaging" | "domain" | "consoleAllowlist">;
   topology: Topology;
   caCertPem: pulumi.Output<string>;
   natsServer: IssuedCert;
@@ -78,7 +78,13 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
             acmeStorage: TRAEFIK_ACME_STORAGE,
           }),
         ),
-        file(TRAEFIK_DYNAMIC_PATH, buildTraefikDynamic({ domain: src.cfg.domain })),
+        file(
+          TRAEFIK_DYNAMIC_PATH,
+          buildTraefikDynamic({
+            domain: src.cfg.domain,
+            ...(src.cfg.consoleAllowlist ? { allowlist: src.cfg.consoleAllowlist } : {}),
+          }),
+        ),
       ];
     case "redis":
       return [
