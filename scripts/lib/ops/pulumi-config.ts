@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  OPTIONAL_SECRET_KEYS as CONFIG_OPTIONAL,
+  REQUIRED_SECRET_KEYS as CONFIG_REQUIRED,
+} from "../../../infra/config/keys";
+import { operatorSecretsRequiredByServices } from "../../../infra/workloads/secrets";
+import { CONTAINER_NAMES } from "../../../infra/workloads/services";
 
 /** One entry of `pulumi config --json` (secret values are absent without --show-secrets). */
 const configEntrySchema = z.object({
@@ -10,20 +16,22 @@ const configEntrySchema = z.object({
 const pulumiConfigSchema = z.record(z.string(), configEntrySchema);
 export type PulumiConfig = z.infer<typeof pulumiConfigSchema>;
 
-/** Secrets `pulumi up` cannot run without (issue: fail closed on a missing required secret). */
-export const REQUIRED_SECRET_KEYS = [
-  "titan:bybitApiKey",
-  "titan:bybitSecretKey",
-  "titan:masterPassword",
+const titanKey = (k: string) => `titan:${k}`;
+/** Optional config keys that a service always deployed reads at start (scavenger's read-only keys). */
+const BY_SERVICES = operatorSecretsRequiredByServices(CONTAINER_NAMES).filter(
+  (k) => !(CONFIG_REQUIRED as readonly string[]).includes(k),
+);
+
+/** Secrets `pulumi up` cannot run without (fail closed on a missing required secret). */
+export const REQUIRED_SECRET_KEYS: readonly string[] = [
+  ...[...CONFIG_REQUIRED, ...BY_SERVICES].map(titanKey),
   "digitalocean:token",
-] as const;
+];
 
 /** Secrets that may be absent, but when present must be stored as secrets. */
-export const OPTIONAL_SECRET_KEYS = [
-  "titan:binanceApiKey",
-  "titan:binanceSecretKey",
-  "titan:geminiApiKey",
-] as const;
+export const OPTIONAL_SECRET_KEYS: readonly string[] = CONFIG_OPTIONAL.filter(
+  (k) => !(BY_SERVICES as readonly string[]).includes(k),
+).map(titanKey);
 
 export function parsePulumiConfig(json: string): PulumiConfig {
   return pulumiConfigSchema.parse(JSON.parse(json));

@@ -14,6 +14,11 @@ const healthyConfig = {
   "titan:bybitApiKey": { secret: true },
   "titan:bybitSecretKey": { secret: true },
   "titan:masterPassword": { secret: true },
+  // Read by scavenger at start (Titan's contract), so preflight requires them too.
+  "titan:bybitReadOnlyApiKey": { secret: true },
+  "titan:bybitReadOnlySecretKey": { secret: true },
+  "titan:binanceReadOnlyApiKey": { secret: true },
+  "titan:binanceReadOnlySecretKey": { secret: true },
   "digitalocean:token": { secret: true },
 };
 
