@@ -194,6 +194,10 @@ export function describeContainers(topology: Topology) {
       expect(i.pidMode ?? "").toBe("");
       expect(i.networkMode).not.toMatch(/^(host|container:)/);
       expect((i.healthcheck as { tests: string[] }).tests.length).toBeGreaterThan(1);
+      // pulumi up waits for health: start period + 4 × (15 s interval + 5 s timeout).
+      expect(i.wait).toBe(true);
+      const start = name === "titan-brain" ? 480 : name === "titan-powerlaw-lab" ? 10 : 30;
+      expect(i.waitTimeout).toBe(start + 80);
     });
 
     it.each(expectedNames)("%s is bounded by a process-limit slice its host defines", (name) => {

@@ -104,7 +104,19 @@ export function createServiceContainer(name: string, args: ServiceContainerArgs,
       labels,
       ipcMode: "private",
       publishAllPorts: false,
+      // `pulumi up` fails on a container that does not become healthy, instead of reporting
+      // success with trading down: wait for the health check, bounded by its start period plus
+      // every retry (the image's own timing, brain 480 s).
+      wait: true,
+      waitTimeout: healthWaitSeconds(spec),
     },
     { ...onHost, dependsOn },
   );
+}
+
+/** Seconds Docker may take to report healthy: start period plus retries × (interval + timeout). */
+export function healthWaitSeconds(spec: ServiceSpec): number {
+  const { startPeriod, interval, timeout, retries } = hardenedSettings(spec).healthcheck;
+  const seconds = (d: string) => Number(d.replace(/s$/, ""));
+  return seconds(startPeriod) + retries * (seconds(interval) + seconds(timeout));
 }
