@@ -29,6 +29,8 @@ export const NATS_URL = "tls://nats:4222";
  * contract test accepts these names and no other unknown one.
  */
 export const RUNTIME_ENV: Readonly<Record<string, string>> = {
+  // Node libraries (Fastify, loggers, dependencies' production paths) read it, not only Titan code.
+  NODE_ENV: "Node.js libraries",
   // Node adds this file to its default CA store at start: nats.js trusts the stack CA through it.
   NODE_EXTRA_CA_CERTS: "Node.js (nats.js uses the default store, Titan passes no CA)",
   // rustls-native-certs (async-nats 0.33) and OpenSSL load exactly this bundle when it is set.

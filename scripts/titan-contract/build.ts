@@ -296,6 +296,6 @@ export function buildContract({ titanDir, commit, overrides }: BuildOptions): Ti
   });
 }
 
-export function relativeTo(titanDir: string, p: string): string {
+function relativeTo(titanDir: string, p: string): string {
   return relative(titanDir, p);
 }

@@ -59,8 +59,6 @@ export const CONTRACT_SUBJECTS: Record<
     ];
   }),
 ) as Record<NatsUser, { publish: string[]; subscribe: string[]; jsApi: string[] }>;
-/** Kept for older call sites: the contract's table is the design now (DESIGN.md §3 is a summary). */
-export const DESIGN_SUBJECTS = CONTRACT_SUBJECTS;
 
 /** NATS matching: does `pattern` match `subject` (subject tokens taken literally)? */
 export function matches(pattern: string, subject: string): boolean {

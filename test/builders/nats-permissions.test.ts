@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { NATS_CORE_SUBJECTS, NATS_USERS, natsPermissionsFor } from "../../infra/builders/nats-permissions";
-import { CONTRACT_SUBJECTS, DESIGN_SUBJECTS, matches } from "./nats-oracle";
+import { CONTRACT_SUBJECTS, matches } from "./nats-oracle";
 
 describe("NATS permission table", () => {
   it("matches Titan's contract, less what the threat model refuses", () => {
     for (const user of NATS_USERS) {
-      expect(NATS_CORE_SUBJECTS[user].publish).toEqual(DESIGN_SUBJECTS[user].publish);
-      expect(NATS_CORE_SUBJECTS[user].subscribe).toEqual(DESIGN_SUBJECTS[user].subscribe);
+      expect(NATS_CORE_SUBJECTS[user].publish).toEqual(CONTRACT_SUBJECTS[user].publish);
+      expect(NATS_CORE_SUBJECTS[user].subscribe).toEqual(CONTRACT_SUBJECTS[user].subscribe);
     }
   });
 
@@ -34,10 +34,10 @@ describe("NATS permission table", () => {
     for (const user of NATS_USERS) {
       const p = natsPermissionsFor(user);
       for (const deny of p.publishDeny) {
-        for (const allow of DESIGN_SUBJECTS[user].publish) expect(matches(deny, allow)).toBe(false);
+        for (const allow of CONTRACT_SUBJECTS[user].publish) expect(matches(deny, allow)).toBe(false);
       }
       for (const deny of p.subscribeDeny) {
-        for (const allow of DESIGN_SUBJECTS[user].subscribe) expect(matches(deny, allow)).toBe(false);
+        for (const allow of CONTRACT_SUBJECTS[user].subscribe) expect(matches(deny, allow)).toBe(false);
       }
     }
   });

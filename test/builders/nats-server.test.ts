@@ -12,7 +12,7 @@ import { AckPolicy, connect, type NatsConnection, StorageType } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildNatsConf } from "../../infra/builders/nats-conf";
 import { NATS_STREAMS, NATS_USERS, type NatsUser } from "../../infra/builders/nats-permissions";
-import { concrete, DESIGN_SUBJECTS, expectPublish, expectSubscribe, matches } from "./nats-oracle";
+import { CONTRACT_SUBJECTS, concrete, expectPublish, expectSubscribe, matches } from "./nats-oracle";
 import { findProgram, freePort, haveProgram, makeTempDir, makeTestPki } from "./real-tool";
 
 /**
@@ -205,7 +205,7 @@ describe.runIf(canRun)("real nats-server 2.9 with the generated config", () => {
         "titan.data.market.ticker.v1",
         "titan.evt.phase.change.v1",
         "_INBOX.unsolicited",
-        ...DESIGN_SUBJECTS[user].publish.map(concrete),
+        ...CONTRACT_SUBJECTS[user].publish.map(concrete),
       ]);
       if (user !== "brain") {
         pubs.add("$JS.API.STREAM.DELETE.TITAN_CMD");
@@ -216,7 +216,7 @@ describe.runIf(canRun)("real nats-server 2.9 with the generated config", () => {
       for (const subject of pubs)
         cases.push({ user, op: "pub", subject, expected: expectPublish(user, subject) });
       const subs = new Set([
-        ...DESIGN_SUBJECTS[user].subscribe,
+        ...CONTRACT_SUBJECTS[user].subscribe,
         "titan.cmd.execution.>",
         "titan.cmd.>",
         "titan.evt.>",
