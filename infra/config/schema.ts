@@ -43,58 +43,48 @@ const pinnedTag = z
     "must be a pinned version such as '2.10.24-alpine', never 'latest'",
   );
 
-const cidrEntry = z.string().transform((text, ctx) => {
-  let cidr: ReturnType<typeof parseCidrOrHost>;
-  try {
-    cidr = parseCidrOrHost(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `'${text}' is not an IPv4/IPv6 address or CIDR` });
-    return z.NEVER;
-  }
-  const [addr, prefix] = cidr;
+type Cidr = ReturnType<typeof parseCidrOrHost>;
+
+/**
+ * An address or CIDR list entry, canonicalised; `tooWide` names why a parsed range is refused
+ * (undefined: accepted). Host bits must be zero.
+ */
+const cidrListEntry = (tooWide: (cidr: Cidr, text: string) => string | undefined) =>
+  z.string().transform((text, ctx) => {
+    let cidr: Cidr;
+    try {
+      cidr = parseCidrOrHost(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `'${text}' is not an IPv4/IPv6 address or CIDR` });
+      return z.NEVER;
+    }
+    const wide = tooWide(cidr, text);
+    if (wide !== undefined) {
+      ctx.addIssue({ code: "custom", message: wide });
+      return z.NEVER;
+    }
+    if (!hostBitsAreZero(cidr)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `'${text}' has host bits set; did you mean '${canonicalCidr(cidr)}'?`,
+      });
+      return z.NEVER;
+    }
+    return canonicalCidr(cidr);
+  });
+
+/** An SSH allow-list entry: a host or a small network (IPv4 /24, IPv6 /48 at widest). */
+const cidrEntry = cidrListEntry(([addr, prefix], text) => {
   const widest = addr.kind() === "ipv4" ? SSH_WIDEST_PREFIX.ipv4 : SSH_WIDEST_PREFIX.ipv6;
-  if (prefix < widest) {
-    ctx.addIssue({
-      code: "custom",
-      message: `'${text}' is wider than /${widest}; list hosts or small networks (${addr.kind()} /${widest} or narrower)`,
-    });
-    return z.NEVER;
-  }
-  if (!hostBitsAreZero(cidr)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `'${text}' has host bits set; did you mean '${canonicalCidr(cidr)}'?`,
-    });
-    return z.NEVER;
-  }
-  return canonicalCidr(cidr);
+  return prefix < widest
+    ? `'${text}' is wider than /${widest}; list hosts or small networks (${addr.kind()} /${widest} or narrower)`
+    : undefined;
 });
 
 /** A console allow-list entry: any address or network, but not the whole internet (leave it unset). */
-const consoleCidrEntry = z.string().transform((text, ctx) => {
-  let cidr: ReturnType<typeof parseCidrOrHost>;
-  try {
-    cidr = parseCidrOrHost(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `'${text}' is not an IPv4/IPv6 address or CIDR` });
-    return z.NEVER;
-  }
-  if (cidr[1] === 0) {
-    ctx.addIssue({
-      code: "custom",
-      message: `'${text}' allows everyone; leave titan:consoleAllowlist unset instead`,
-    });
-    return z.NEVER;
-  }
-  if (!hostBitsAreZero(cidr)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `'${text}' has host bits set; did you mean '${canonicalCidr(cidr)}'?`,
-    });
-    return z.NEVER;
-  }
-  return canonicalCidr(cidr);
-});
+const consoleCidrEntry = cidrListEntry(([, prefix], text) =>
+  prefix === 0 ? `'${text}' allows everyone; leave titan:consoleAllowlist unset instead` : undefined,
+);
 
 /** `registry/repository:tag` or `registry/repository@sha256:…`, never `latest`. */
 const imageReference = z

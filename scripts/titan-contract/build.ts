@@ -1,7 +1,7 @@
 // Builds the Titan contract from a Titan work tree: Dockerfiles, the deploy workflow, TypeScript and
 // Rust source, merged with the overrides file.
 import { existsSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import {
   parseTitanContract,
   type TitanContract,
@@ -294,8 +294,4 @@ export function buildContract({ titanDir, commit, overrides }: BuildOptions): Ti
     clients,
     services,
   });
-}
-
-function relativeTo(titanDir: string, p: string): string {
-  return relative(titanDir, p);
 }
