@@ -19,6 +19,8 @@ export interface DockerHostArgs {
   /** The bastion for a host without public SSH: its pinned key checks the jump hop. */
   jump?: DockerHost;
   networks: readonly NetworkName[];
+  /** Pull credentials for a private registry (`titan:registryAuth`): RemoteImage pulls use them. */
+  registryAuth?: docker.types.input.ProviderRegistryAuth;
 }
 
 /**
@@ -70,7 +72,11 @@ export class DockerHost extends pulumi.ComponentResource {
     const pinned = pulumi.all([target, this.hostKey]).apply(([t, hostKey]) => ({ ...t, hostKey }));
     this.provider = new docker.Provider(
       `${name}-docker`,
-      { host: target.apply((t) => dockerHost(t)), sshOpts: pinned.apply((t) => sshOptions(t)) },
+      {
+        host: target.apply((t) => dockerHost(t)),
+        sshOpts: pinned.apply((t) => sshOptions(t)),
+        ...(args.registryAuth ? { registryAuth: [args.registryAuth] } : {}),
+      },
       { parent: this, dependsOn: [this.ready] },
     );
     const networks: Partial<Record<NetworkName, docker.Network>> = {};

@@ -104,6 +104,7 @@ export class TitanWorkloads extends pulumi.ComponentResource {
           target: host.sshAddress.apply((address) => ({ user: cfg.deployUser, address })),
           dropletId: host.dropletId,
           ...(bastion ? { jump: bastion } : {}),
+          ...(registryAuth ? { registryAuth } : {}),
           networks: networksOn(specs, topology),
         },
         { parent: this },
