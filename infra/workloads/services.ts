@@ -253,8 +253,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     plane: "trading",
     topologies: BOTH,
     networks: same("bus"),
-    // No HTTP port: Titan's Dockerfile checks for the node process (start period 10 s).
-    healthcheck: ["CMD", "pgrep", "-x", "node"],
+    // No HTTP port: Titan's Dockerfile checks for the node process (start period 10 s). With
+    // init, PID 1 is docker-init: look for a process named node, with busybox sh and grep only.
+    healthcheck: ["CMD-SHELL", "grep -qsx node /proc/[0-9]*/comm"],
     startPeriodSeconds: 10,
     memoryMb: 512,
     pidsLimit: 256,

@@ -403,10 +403,12 @@ http {
       fs.write(
         "app/start.sh",
         `#!/bin/sh
-for f in "\${NATS_CA_FILE:-}" "\${BRAIN_CA_FILE:-}" "\${BRAIN_CLIENT_CERT_FILE:-}" "\${BRAIN_CLIENT_KEY_FILE:-}"; do
+# The CA files the runtimes read (Node: NODE_EXTRA_CA_CERTS; execution-rs: SSL_CERT_FILE) must be
+# readable by uid 1001, as the real clients would fail on them otherwise.
+for f in "\${NODE_EXTRA_CA_CERTS:-}" "\${SSL_CERT_FILE:-}"; do
   [ -z "$f" ] || [ -r "$f" ] || { echo "titan stand-in: cannot read $f" >&2; exit 1; }
 done
-exec httpd -f -p ${port} -h /app/www
+${port > 0 ? `exec httpd -f -p ${port} -h /app/www` : "# No port (powerlaw-lab): a long-lived node process, what its health check looks for.\nexec node -e 'setInterval(() => {}, 1 << 30)'"}
 `,
         0o755,
       );
