@@ -31,12 +31,10 @@ export const GATEWAY_TLS = {
   ca: "/etc/brain-gateway/tls/ca.crt",
 } as const;
 
-/** Titan services: the stack CA (to verify NATS and the gateway) and console-api's client cert. */
+/** Titan services: the stack CA, which Node (NODE_EXTRA_CA_CERTS) and execution-rs trust for NATS. */
 export const TITAN_TLS_DIR = "/etc/titan/tls";
 export const TITAN_TLS = {
   ca: "/etc/titan/tls/ca.crt",
-  clientCert: "/etc/titan/tls/client.crt",
-  clientKey: "/etc/titan/tls/client.key",
 } as const;
 
 /** Host directories on the trading data volume (created by cloud-init). */

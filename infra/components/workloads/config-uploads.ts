@@ -34,9 +34,8 @@ export interface UploadSources {
   topology: Topology;
   caCertPem: pulumi.Output<string>;
   natsServer: IssuedCert;
-  /** split only: the gateway's server certificate and console-api's client certificate. */
+  /** split only: the gateway's server certificate. */
   gatewayServer?: IssuedCert;
-  consoleClient?: IssuedCert;
   natsHashes: Readonly<Record<NatsUser, pulumi.Output<string>>>;
   redisPassword: pulumi.Output<string>;
 }
@@ -118,10 +117,6 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
     // SSL_CERT_FILE replaces the system store for async-nats and the exchange HTTPS clients, so
     // the bundle is the public roots Node.js ships (Mozilla's) plus the stack CA.
     uploads.push(file(EXECUTION_CA_BUNDLE, src.caCertPem.apply(caBundleWith)));
-  }
-  if (container === "titan-console-api" && src.topology === "split") {
-    const client = required(src.consoleClient, "consoleClient");
-    uploads.push(file(TITAN_TLS.clientCert, client.certPem), secretFile(TITAN_TLS.clientKey, client.keyPem));
   }
   return uploads;
 }

@@ -64,9 +64,6 @@ export class TitanWorkloads extends pulumi.ComponentResource {
           ipAddresses: [args.tradingPrivateIp],
         })
       : undefined;
-    const consoleClient = split
-      ? ca.issue(`${p}console-api-client`, { commonName: "titan-console-api", usage: "client" })
-      : undefined;
 
     // Registry look-ups need no Docker daemon; this provider never connects to one.
     const registryAuth = registryAuthFor(cfg.registryAuth);
@@ -140,7 +137,6 @@ export class TitanWorkloads extends pulumi.ComponentResource {
               caCertPem: ca.certPem,
               natsServer,
               ...(gatewayServer ? { gatewayServer } : {}),
-              ...(consoleClient ? { consoleClient } : {}),
               natsHashes: secrets.natsHashes,
               redisPassword: secrets.values.redis,
             }),
