@@ -1,9 +1,11 @@
 import type { Policies } from "@pulumi/policy";
 import { containerHardening } from "./container-hardening";
 import { containerMemoryLimit } from "./container-memory-limit";
+import { dropletAlertsRequired } from "./droplet-alerts-required";
 import { dropletBaseline } from "./droplet-baseline";
 import { egressPortScoped } from "./egress-port-scoped";
 import { imagesPinnedByDigest } from "./images-pinned-by-digest";
+import { loadBalancerSafe } from "./load-balancer-safe";
 import { natsConfigSafe } from "./nats-config-safe";
 import { noPublicProtectedPorts } from "./no-public-protected-ports";
 import { publicIngressEdgeOnly } from "./public-ingress-edge-only";
@@ -23,6 +25,7 @@ export const policies: Policies = [
   publicIngressEdgeOnly,
   egressPortScoped,
   dropletBaseline,
+  dropletAlertsRequired,
   statefulResourcesProtected,
   stackFirewallCoverage,
   containerHardening,
@@ -34,4 +37,5 @@ export const policies: Policies = [
   traefikConfigSafe,
   spacesBucketSafe,
   secretsRotationEpoch,
+  loadBalancerSafe,
 ];

@@ -16,6 +16,9 @@ export interface TestResource {
   urn?: string;
   props: Record<string, unknown>;
   opts?: Partial<PolicyResourceOptions>;
+  /** URNs, resolved to the stack's resources as the pack server does (unknown URNs dropped). */
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
 }
 
 const notApplicable = (reason?: string): never => {
@@ -86,6 +89,15 @@ export async function runStackPolicy(
     isType: () => false,
     asType: () => undefined,
   }));
+  const byUrn = new Map(policyResources.map((r) => [r.urn, r]));
+  const resolve = (urns: string[] | undefined) =>
+    (urns ?? []).map((u) => byUrn.get(u)).filter((r): r is PolicyResource => r !== undefined);
+  resources.forEach((r, i) => {
+    const target = policyResources[i] as PolicyResource;
+    target.dependencies = resolve(r.dependencies);
+    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {}))
+      target.propertyDependencies[key] = resolve(urns);
+  });
   const args: StackValidationArgs = {
     resources: policyResources,
     stackTags: new Map(),
