@@ -7,6 +7,14 @@ export const UBUNTU_IMAGE = "ubuntu-24-04-x64";
 /** Fields whose change makes DigitalOcean rebuild a droplet (DESIGN.md §5): never by accident. */
 export const REPLACEMENT_FIELDS = ["userData", "sshKeys", "image"];
 
+/**
+ * DigitalOcean's daily droplet backup (the system disk only: block volumes are not included, which is
+ * why the data volume has its own off-host restic backup). Daily rather than the default weekly plan,
+ * so a lost droplet is rebuilt from a day-old image; the window opens at 04:00 UTC, after the 03:30
+ * restic run has started, and neither stops the droplet. Changing it is an in-place update.
+ */
+export const DAILY_BACKUP_POLICY = { plan: "daily", hour: 4 } as const;
+
 export interface HostArgs {
   role: Role;
   stack: string;
@@ -41,6 +49,7 @@ export class TitanHost extends pulumi.ComponentResource {
         sshKeys: args.sshKeyFingerprints,
         monitoring: true,
         backups: args.backups,
+        ...(args.backups ? { backupPolicy: { ...DAILY_BACKUP_POLICY } } : {}),
         ipv6: false,
         gracefulShutdown: true,
         tags: args.tags,

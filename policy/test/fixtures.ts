@@ -11,6 +11,7 @@ export const T = {
   remoteImage: "docker:index/remoteImage:RemoteImage",
   bucket: "digitalocean:index/spacesBucket:SpacesBucket",
   randomPassword: "random:index/randomPassword:RandomPassword",
+  monitorAlert: "digitalocean:index/monitorAlert:MonitorAlert",
 } as const;
 
 export const PROD_ALLOWLIST = ["203.0.113.10/32", "198.51.100.0/28", "2001:db8:1234::/48"];
@@ -60,6 +61,7 @@ export function droplet(
       sshKeys: ["ab:cd:ef"],
       monitoring: true,
       backups: true,
+      backupPolicy: { plan: "daily", hour: 4 },
       tags: [role, "titan-env-prod"],
       userData: CLOUD_INIT,
       ...extra,
@@ -237,8 +239,25 @@ export function nats(extra: Record<string, unknown> = {}) {
 }
 
 /** The whole safe split topology: zero mandatory violations expected. */
+/** The four droplet alerts (CPU, memory, disk, load) on the environment tag every droplet carries. */
+export function monitorAlerts(tag = "titan-env-prod"): EngineResource[] {
+  const types = ["cpu", "memory_utilization_percent", "disk_utilization_percent", "load_5"];
+  return types.map((metric) =>
+    resource(T.monitorAlert, `alerts-${metric}`, {
+      alerts: { emails: ["oncall@example.com"] },
+      compare: "GreaterThan",
+      enabled: true,
+      tags: [tag],
+      type: `v1/insights/droplet/${metric}`,
+      value: metric === "load_5" ? 4 : 85,
+      window: "10m",
+    }),
+  );
+}
+
 export function safeSplitTopology(): EngineResource[] {
   return [
+    ...monitorAlerts(),
     droplet("edge", "titan-edge"),
     droplet("trading", "titan-trading"),
     edgeFirewall(),

@@ -36,6 +36,8 @@ describe("split topology (prod) matches DESIGN.md §2", async () => {
       expect((inputs.sshKeys as string[]).length).toBe(1);
       expect(inputs.monitoring).toBe(true);
       expect(inputs.backups).toBe(true);
+      // Daily, not the provider's weekly default (issue 11): a lost droplet comes back a day old.
+      expect(inputs.backupPolicy).toEqual({ plan: "daily", hour: 4 });
       expect(inputs.userData).toMatch(/^#cloud-config/);
     }
     expect(plainInputs(find.one(T.vpc, "network-vpc")).ipRange).toBe("10.20.0.0/20");

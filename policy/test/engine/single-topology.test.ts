@@ -12,6 +12,7 @@ import {
   droplet,
   EGRESS,
   firewall,
+  monitorAlerts,
   NOW_CONFIG,
   nats,
   PROD_ALLOWLIST,
@@ -30,6 +31,7 @@ const singleConfig = JSON.parse(readFileSync(path.join(PACK_DIR, "config.single.
 function singleTopology(): EngineResource[] {
   return [
     droplet("single", "titan-single", { backups: false }),
+    ...monitorAlerts(),
     firewall(
       "single-fw",
       ["titan-single"],
@@ -67,6 +69,15 @@ describe("policy pack over the engine protocol: single topology", () => {
   it("passes with zero diagnostics", async () => {
     const resources = singleTopology();
     expect([...(await pack.analyzeMany(resources)), ...(await pack.analyzeStack(resources))]).toEqual([]);
+  });
+
+  it("reports missing droplet alerts as advisory on single (no titan:alertEmails required there)", async () => {
+    const resources = singleTopology().filter((r) => r.type !== T.monitorAlert);
+    const hits = (await pack.analyzeStack(resources)).filter(
+      (d) => d.policyName === "droplet-alerts-required",
+    );
+    expect(hits.map((d) => d.enforcementLevel)).toEqual(["advisory"]);
+    expect(hits[0]?.message).toContain("Droplet 'single'");
   });
 
   it("applies a level changed in the config file", async () => {

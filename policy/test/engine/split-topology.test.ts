@@ -141,6 +141,19 @@ describe("policy pack over the engine protocol: split topology", () => {
       (rs) => replace(rs, "edge", droplet("edge", "titan-edge", { backups: false })),
     ],
     [
+      "prod droplets without a disk alert",
+      "droplet-alerts-required",
+      (rs) => rs.filter((r) => r.name !== "alerts-disk_utilization_percent"),
+    ],
+    [
+      "prod alert with no destination",
+      "droplet-alerts-required",
+      (rs) =>
+        rs.map((r) =>
+          r.name === "alerts-cpu" ? { ...r, properties: { ...r.properties, alerts: { emails: [] } } } : r,
+        ),
+    ],
+    [
       "unprotected trading droplet",
       "stateful-resources-protected",
       (rs) => replace(rs, "trading", droplet("trading", "titan-trading", {}, { protect: false })),

@@ -28,6 +28,23 @@ describe("droplet-baseline", () => {
     expect(await check({ backups: undefined })).toHaveLength(1);
   });
 
+  it("requires the daily plan where backups are required: the provider's default is weekly", async () => {
+    expect(await check({ backupPolicy: undefined })).toEqual([
+      expect.stringContaining(
+        "has backupPolicy.plan '(unset: weekly)', and this stack requires daily droplet backups. Fix: set backupPolicy: { plan: \"daily\", hour: 4 }",
+      ),
+    ]);
+    expect(await check({ backupPolicy: { plan: "weekly", weekday: "SUN", hour: 4 } })).toEqual([
+      expect.stringContaining("has backupPolicy.plan 'weekly'"),
+    ]);
+    // Case and spacing as the API might echo them are still daily.
+    expect(await check({ backupPolicy: { plan: " Daily ", hour: 8 } })).toEqual([]);
+    // A plan given as a non-string fails closed.
+    expect(await check({ backupPolicy: { plan: ["daily"] } })).toHaveLength(1);
+    // Not required: any plan passes.
+    expect(await check({ backupPolicy: undefined }, { requireBackups: false })).toEqual([]);
+  });
+
   it("ignores other types", async () => {
     expect(await runResourcePolicy(dropletBaseline, { type: T.volume, props: {} })).toEqual([]);
   });

@@ -32,10 +32,13 @@ export function estimateMonthlyCost(resources: RegisteredResource[]): CostEstima
       }
       items.push({ resource: r.name, what: `droplet ${size}`, monthlyUsd: base });
       if (p.backups === true) {
+        // The provider's default plan is weekly; backupPolicy.plan "daily" costs 30 % instead of 20 %.
+        const daily = (p.backupPolicy as { plan?: unknown } | undefined)?.plan === "daily";
+        const fraction = daily ? prices.dailyBackupsFractionOfDroplet : prices.weeklyBackupsFractionOfDroplet;
         items.push({
           resource: r.name,
-          what: "weekly backups (20 %)",
-          monthlyUsd: round(base * prices.weeklyBackupsFractionOfDroplet),
+          what: `${daily ? "daily" : "weekly"} backups (${Math.round(fraction * 100)} %)`,
+          monthlyUsd: round(base * fraction),
         });
       }
     } else if (r.type === "digitalocean:index/volume:Volume") {

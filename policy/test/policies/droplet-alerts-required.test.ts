@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { dropletAlertsRequired, MONITOR_ALERT_TYPE } from "../../policies/droplet-alerts-required";
+import { droplet, T } from "../fixtures";
+import { runStackPolicy, type TestResource } from "../helpers";
+
+const TYPES = {
+  cpu: "v1/insights/droplet/cpu",
+  memory: "v1/insights/droplet/memory_utilization_percent",
+  disk: "v1/insights/droplet/disk_utilization_percent",
+  load: "v1/insights/droplet/load_5",
+} as const;
+
+const alert = (id: keyof typeof TYPES, extra: Record<string, unknown> = {}): TestResource => ({
+  type: MONITOR_ALERT_TYPE,
+  name: `alerts-${id}`,
+  props: {
+    alerts: { emails: ["oncall@example.com"], slacks: [] },
+    compare: "GreaterThan",
+    enabled: true,
+    tags: ["titan-env-prod"],
+    type: TYPES[id],
+    value: id === "load" ? 4 : 85,
+    window: "10m",
+    ...extra,
+  },
+});
+
+const edge = (extra: Record<string, unknown> = {}): TestResource => {
+  const d = droplet("edge", "titan-edge", extra);
+  return { type: T.droplet, name: "edge", props: d.properties };
+};
+const allFour = () => (Object.keys(TYPES) as (keyof typeof TYPES)[]).map((id) => alert(id));
+const run = (resources: TestResource[]) => runStackPolicy(dropletAlertsRequired, resources);
+
+describe("droplet-alerts-required", () => {
+  it("passes a droplet watched by its environment tag for CPU, memory, disk and load", async () => {
+    expect(await run([edge(), ...allFour()])).toEqual([]);
+  });
+
+  it("passes an alert that targets the droplet by id instead of a tag", async () => {
+    const byId = allFour().map((a) => ({ ...a, props: { ...a.props, tags: [], entities: ["1001"] } }));
+    expect(await run([edge(), ...byId])).toEqual([]);
+  });
+
+  it("refuses a droplet with no alerts at all, naming every missing metric", async () => {
+    expect(await run([edge()])).toEqual([
+      expect.stringContaining(
+        `Droplet 'edge' (urn:pulumi:test::titan::${T.droplet}::edge) has no working monitor alert for ${Object.values(TYPES).join(", ")}, so nobody is told when it runs out.`,
+      ),
+    ]);
+  });
+
+  it("refuses when one metric is missing, and names only that one", async () => {
+    const messages = await run([edge(), alert("cpu"), alert("memory"), alert("load")]);
+    expect(messages).toEqual([expect.stringContaining(`has no working monitor alert for ${TYPES.disk}, so`)]);
+  });
+
+  it("does not count alerts on another droplet's tag (renamed environment tag)", async () => {
+    const elsewhere = allFour().map((a) => ({ ...a, props: { ...a.props, tags: ["titan-env-staging"] } }));
+    expect(await run([edge(), ...elsewhere])).toHaveLength(1);
+  });
+
+  it.each([
+    ["disabled", { enabled: false }, "it is not enabled"],
+    ["disabled as a string", { enabled: "false" }, "it is not enabled"],
+    ["without destinations", { alerts: { emails: [], slacks: [] } }, "it has no email or Slack destination"],
+    [
+      "with an empty Slack url",
+      { alerts: { emails: [], slacks: [{ url: "", channel: "#x" }] } },
+      "it has no email or Slack destination",
+    ],
+    ["firing below the threshold", { compare: "LessThan" }, "it fires on 'LessThan', not GreaterThan"],
+    ["at 100 %", { value: 100 }, "its threshold 100 % can never be exceeded"],
+    ["with a non-numeric threshold", { value: "eighty" }, "its threshold is not a number"],
+  ])("an alert %s counts for nothing and is itself reported", async (_, extra, why) => {
+    const broken = alert("disk", extra);
+    const messages = await run([edge(), alert("cpu"), alert("memory"), alert("load"), broken]);
+    expect(messages).toEqual([
+      expect.stringContaining(`Monitor alert 'alerts-disk'`),
+      expect.stringContaining(`has no working monitor alert for ${TYPES.disk}`),
+    ]);
+    expect(messages[0]).toContain(`counts for no droplet because ${why}`);
+  });
+
+  it("accepts Slack alone as a destination (the webhook is a secret the engine may show unwrapped)", async () => {
+    const slackOnly = allFour().map((a) => ({
+      ...a,
+      props: {
+        ...a.props,
+        alerts: { emails: [], slacks: [{ url: "https://hooks.slack.invalid/x", channel: "#ops" }] },
+      },
+    }));
+    expect(await run([edge(), ...slackOnly])).toEqual([]);
+  });
+
+  it("follows its config: a narrower list of required types", async () => {
+    const messages = await runStackPolicy(dropletAlertsRequired, [edge(), alert("cpu")], {
+      requiredAlertTypes: [TYPES.cpu],
+    });
+    expect(messages).toEqual([]);
+  });
+});
