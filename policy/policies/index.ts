@@ -1,14 +1,19 @@
 import type { Policies } from "@pulumi/policy";
+import { appPlatformAllowlist } from "./app-platform-allowlist";
 import { containerHardening } from "./container-hardening";
 import { containerMemoryLimit } from "./container-memory-limit";
+import { databaseClusterPrivate } from "./database-cluster-private";
 import { dropletAlertsRequired } from "./droplet-alerts-required";
 import { dropletBaseline } from "./droplet-baseline";
 import { egressPortScoped } from "./egress-port-scoped";
 import { imagesPinnedByDigest } from "./images-pinned-by-digest";
+import { kubernetesClusterMaintained } from "./kubernetes-cluster-maintained";
+import { kubernetesClusterSafe } from "./kubernetes-cluster-safe";
 import { loadBalancerSafe } from "./load-balancer-safe";
 import { natsConfigSafe } from "./nats-config-safe";
 import { noPublicProtectedPorts } from "./no-public-protected-ports";
 import { publicIngressEdgeOnly } from "./public-ingress-edge-only";
+import { reservedIpEdgeOnly } from "./reserved-ip-edge-only";
 import { secretScope } from "./secret-scope";
 import { secretsRotationEpoch } from "./secrets-rotation-epoch";
 import { spacesBucketSafe } from "./spaces-bucket-safe";
@@ -38,4 +43,9 @@ export const policies: Policies = [
   spacesBucketSafe,
   secretsRotationEpoch,
   loadBalancerSafe,
+  databaseClusterPrivate,
+  appPlatformAllowlist,
+  kubernetesClusterSafe,
+  kubernetesClusterMaintained,
+  reservedIpEdgeOnly,
 ];
