@@ -87,6 +87,11 @@ export interface StartPolicyPackOptions {
   dryRun?: boolean;
   /** How long to wait for the pack to print its port (ts-node type-checks on start). */
   startTimeoutMs?: number;
+  /**
+   * Resolve @pulumi/pulumi's run-policy-pack (and so ts-node and TypeScript) from the pack's own
+   * node_modules, as the CLI does for a pack installed on its own, instead of from this workspace.
+   */
+  fromPackModules?: boolean;
 }
 
 const LEVEL_NAMES: Record<number, EnforcementLevelName> = {
@@ -227,8 +232,17 @@ async function startFakeEngine(logs: string[]): Promise<{ address: string; serve
 }
 
 /** Spawns the pack as the Node language host does and resolves with the port it prints. */
-function spawnPack(packDir: string, engineAddress: string, logs: string[], timeoutMs: number) {
-  const runPolicyPack = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack/index.js"));
+function spawnPack(
+  packDir: string,
+  engineAddress: string,
+  logs: string[],
+  timeoutMs: number,
+  fromPackModules = false,
+) {
+  const entry = "@pulumi/pulumi/cmd/run-policy-pack/index.js";
+  const runPolicyPack = path.dirname(
+    fromPackModules ? require.resolve(entry, { paths: [packDir] }) : require.resolve(entry),
+  );
   const child = spawn(process.execPath, [runPolicyPack, engineAddress, packDir], {
     cwd: packDir,
     env: { ...process.env },
@@ -521,7 +535,13 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
   const parsedConfig = parsePolicyPackConfig(opts.config);
   const logs: string[] = [];
   const engine = await startFakeEngine(logs);
-  const spawned = spawnPack(packDir, engine.address, logs, opts.startTimeoutMs ?? 60_000);
+  const spawned = spawnPack(
+    packDir,
+    engine.address,
+    logs,
+    opts.startTimeoutMs ?? 60_000,
+    opts.fromPackModules === true,
+  );
   let child: ChildProcess | undefined = spawned.child;
   const stop = async () => {
     if (child && child.exitCode === null) {
