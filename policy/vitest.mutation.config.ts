@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["policy/test/**/*.test.ts"],
-    exclude: ["policy/test/engine/**", "**/node_modules/**"],
+    // install-from-folder runs npm ci and a separate process too.
+    exclude: ["policy/test/engine/**", "policy/test/install-from-folder.test.ts", "**/node_modules/**"],
     // One reused worker without per-file isolation: a mutant run costs milliseconds, not seconds.
     pool: "threads",
     isolate: false,
