@@ -1,5 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { appPlatformAllowlist } from "./app-platform-allowlist";
+import { cdnOriginSafe } from "./cdn-origin-safe";
 import { containerHardening } from "./container-hardening";
 import { containerMemoryLimit } from "./container-memory-limit";
 import { databaseClusterPrivate } from "./database-cluster-private";
@@ -16,7 +17,9 @@ import { publicIngressEdgeOnly } from "./public-ingress-edge-only";
 import { reservedIpEdgeOnly } from "./reserved-ip-edge-only";
 import { secretScope } from "./secret-scope";
 import { secretsRotationEpoch } from "./secrets-rotation-epoch";
+import { spacesBucketPolicyPrivate } from "./spaces-bucket-policy-private";
 import { spacesBucketSafe } from "./spaces-bucket-safe";
+import { spacesKeyOneBucket } from "./spaces-key-one-bucket";
 import { sshAllowlistOnly } from "./ssh-allowlist-only";
 import { stackFirewallCoverage } from "./stack-firewall-coverage";
 import { statefulResourcesProtected } from "./stateful-resources-protected";
@@ -48,4 +51,7 @@ export const policies: Policies = [
   kubernetesClusterSafe,
   kubernetesClusterMaintained,
   reservedIpEdgeOnly,
+  spacesBucketPolicyPrivate,
+  spacesKeyOneBucket,
+  cdnOriginSafe,
 ];

@@ -22,3 +22,38 @@ describe("spaces-bucket-safe", () => {
     ]);
   });
 });
+
+describe("spaces-bucket-safe: CORS", () => {
+  const CORS = "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration";
+  const cors = (corsRules: unknown) =>
+    runResourcePolicy(spacesBucketSafe, { type: CORS, name: "cors", props: { bucket: "b", region: "fra1", corsRules } });
+  const onBucket = (corsRules: unknown) => check({ versioning: { enabled: true }, corsRules });
+
+  it("accepts reads from any origin and writes from a named one", async () => {
+    const rules = [
+      { allowedOrigins: ["*"], allowedMethods: ["GET", "head"] },
+      { allowedOrigins: ["https://helm.example.com", "https://*.example.com"], allowedMethods: ["PUT", "POST", "DELETE"] },
+    ];
+    expect(await cors(rules)).toEqual([]);
+    expect(await onBucket(rules)).toEqual([]);
+  });
+
+  it("refuses writes from any origin, on the bucket and in a CORS configuration", async () => {
+    expect(await cors([{ allowedOrigins: ["*"], allowedMethods: ["GET", "PUT"] }])).toEqual([
+      `Spaces bucket 'cors' (urn:pulumi:test::titan::${CORS}::cors): CORS rule #1 lets any origin ('*') send PUT. ` +
+        "Fix: list the exact origins that may write, or allow only GET and HEAD from any origin.",
+    ]);
+    expect(await onBucket([{ allowedOrigins: ["https://a.example"], allowedMethods: ["PUT"] }, { allowedOrigins: ["*"], allowedMethods: ["delete"] }])).toEqual([
+      expect.stringContaining("Spaces bucket 'backups' (urn:pulumi:test::titan::digitalocean:index/spacesBucket:SpacesBucket::backups): CORS rule #2 lets any origin ('*') send DELETE."),
+    ]);
+  });
+
+  it("refuses the wildcard spellings and unreadable methods (adversarial)", async () => {
+    for (const origin of ["https://*", "http://*:443", "*.com", " * ", ""]) {
+      const [message] = await cors([{ allowedOrigins: [origin], allowedMethods: ["POST"] }]);
+      expect(message, origin).toContain("lets any origin");
+    }
+    const [odd] = await cors([{ allowedOrigins: ["*"], allowedMethods: ["GET", 7, {}, "*"] }]);
+    expect(odd).toContain("send 7, '', *.");
+  });
+});
