@@ -9,16 +9,28 @@ import {
   type Upload,
 } from "../lib/docker";
 import { resourceLabel } from "../lib/firewall";
-import { asArray, asText, type PropertyBag } from "../lib/props";
-import { addressPort, backendPort, dig, entries, parseYamlDocument } from "../lib/traefik";
+import { asArray, asText, isRecord, type PropertyBag } from "../lib/props";
+import { addressPort, dig, entries, parseYamlDocument } from "../lib/traefik";
+import { parseServerAddress, parseServerUrl } from "../lib/traefik-backend";
+import { brainRouteProblems, forwardAuthAddresses } from "../lib/traefik-brain";
+import { chooseStatic, launchProblems, STATIC_NAME } from "../lib/traefik-launch";
+import { buildModel, routerEntryPoints, type TraefikModel, tlsPortEntryPoints } from "../lib/traefik-model";
 
 interface Config {
   proxyContainers: string[];
   forbiddenBackendPorts: number[];
+  brainBackendPorts: number[];
+  brainPathPrefixes: string[];
 }
 
-const DEFAULTS: Config = { proxyContainers: ["traefik"], forbiddenBackendPorts: [3100, 3002] };
-const STATIC_FILE = /(^|\/)traefik\.(ya?ml|toml)$/i;
+const DEFAULTS: Config = {
+  proxyContainers: ["traefik"],
+  // Execution, brain's WebSocket server, NATS client and monitor, Postgres, Redis: never a backend.
+  forbiddenBackendPorts: [3002, 3101, 4222, 8222, 5432, 6379],
+  // The brain gateway's port: reachable only on the console's brain paths, over mTLS.
+  brainBackendPorts: [3100],
+  brainPathPrefixes: ["/api/auth", "/api/operator", "/api/config", "/api/ws/console"],
+};
 const CONFIG_FILE = /\.(ya?ml|toml)$/i;
 
 function textOf(value: unknown): string {
@@ -99,7 +111,7 @@ function redirectProblems(staticDoc: PropertyBag, dynamics: readonly PropertyBag
   return problems;
 }
 
-function tlsProblems(dynamics: readonly PropertyBag[]): string[] {
+function tlsOptionProblems(dynamics: readonly PropertyBag[]): string[] {
   const problems: string[] = [];
   let hasDefault = false;
   for (const doc of dynamics) {
@@ -120,21 +132,69 @@ function tlsProblems(dynamics: readonly PropertyBag[]): string[] {
   return problems;
 }
 
-function backendProblems(dynamics: readonly PropertyBag[], forbidden: readonly number[]): string[] {
+/** Shows a target without any credentials it carries. */
+const shown = (value: unknown) =>
+  String(asText(value) ?? JSON.stringify(value)).replace(/\/\/[^/@]*@/, "//***@");
+
+function backendProblems(model: TraefikModel, dynamics: readonly PropertyBag[], config: Config): string[] {
   const problems: string[] = [];
+  const judge = (
+    what: string,
+    target: unknown,
+    parsed: ReturnType<typeof parseServerUrl>,
+    brainAllowed: boolean,
+  ) => {
+    if (!parsed.ok) {
+      problems.push(
+        `${what} points at '${shown(target)}', which cannot be read (${parsed.reason}), so where it leads cannot be checked. Fix: write a literal scheme://host:port`,
+      );
+    } else if (config.forbiddenBackendPorts.includes(parsed.port)) {
+      problems.push(
+        `${what} routes to ${shown(target)}, port ${parsed.port} (an internal port: execution, brain WebSocket, NATS, Postgres, Redis). Fix: the proxy must never route there`,
+      );
+    } else if (!brainAllowed && config.brainBackendPorts.includes(parsed.port)) {
+      problems.push(
+        `${what} routes to ${shown(target)}, port ${parsed.port} (brain), where no path rule can limit what it reaches. Fix: reach brain only through an http router on brainPathPrefixes`,
+      );
+    }
+  };
   for (const doc of dynamics) {
-    for (const protocol of ["http", "tcp", "udp"]) {
+    for (const [name, service] of entries(dig(doc, "http", "services"))) {
+      for (const server of asArray(dig(service, "loadBalancer", "servers"))) {
+        const url = dig(server, "url");
+        judge(`http service '${name}'`, url, parseServerUrl(url), true);
+      }
+    }
+    for (const protocol of ["tcp", "udp"]) {
       for (const [name, service] of entries(dig(doc, protocol, "services"))) {
         for (const server of asArray(dig(service, "loadBalancer", "servers"))) {
-          const target = textOf(dig(server, "url")) || textOf(dig(server, "address"));
-          const port = backendPort(target);
-          if (port !== undefined && forbidden.includes(port)) {
-            problems.push(
-              `${protocol} service '${name}' routes to ${target}, port ${port} (brain/execution). Fix: the proxy must never route there; go through the console API`,
-            );
-          }
+          const address = dig(server, "address");
+          judge(`${protocol} service '${name}'`, address, parseServerAddress(address), false);
         }
       }
+    }
+  }
+  for (const { name, address } of forwardAuthAddresses(model))
+    judge(`forwardAuth middleware '${name}'`, address, parseServerUrl(address), false);
+  return problems;
+}
+
+/** Every router on a 443 entry point terminates TLS, unless the entry point does it for all. */
+function httpsEntryPointProblems(model: TraefikModel): string[] {
+  const problems: string[] = [];
+  for (const ep of tlsPortEntryPoints(model.staticDoc)) {
+    const entryPointTls = isRecord(dig(ep.value, "http", "tls"));
+    const routers = [
+      ...model.httpRouters.filter(() => !entryPointTls).map((r) => ({ ...r, protocol: "http" })),
+      // entryPoints.<ep>.http.tls does not apply to TCP routers.
+      ...model.tcpRouters.map((r) => ({ ...r, protocol: "tcp" })),
+    ];
+    for (const router of routers) {
+      if (!routerEntryPoints(router.value, model.staticDoc).includes(ep.name)) continue;
+      if (isRecord(dig(router.value, "tls"))) continue;
+      problems.push(
+        `${router.protocol} router '${router.name}' listens on entry point '${ep.name}' (port 443) without tls, so it serves plain text on the https port. Fix: add tls to the router, or entryPoints.${ep.name}.http.tls`,
+      );
     }
   }
   return problems;
@@ -143,15 +203,23 @@ function backendProblems(dynamics: readonly PropertyBag[], forbidden: readonly n
 export const traefikConfigSafe: StackValidationPolicy = {
   name: "traefik-config-safe",
   description:
-    "The uploaded Traefik config enforces TLS 1.3 as the minimum, exposes no insecure API or dashboard, uses only the file provider, never routes to brain (3100) or execution (3002), and redirects plain http on port 80 to https.",
+    "The uploaded Traefik config is the one Traefik loads, enforces TLS 1.3 as the minimum and TLS on port 443, exposes no insecure API or dashboard, uses only the file provider, routes to no internal port except the brain gateway on the console's brain paths over mutual TLS, and redirects plain http on port 80 to https.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema: {
     properties: {
       proxyContainers: stringList("Container names that run Traefik.", DEFAULTS.proxyContainers),
       forbiddenBackendPorts: numberList(
-        "Backend ports the proxy may never route to.",
+        "Backend ports the proxy may never route to, on any protocol.",
         DEFAULTS.forbiddenBackendPorts,
+      ),
+      brainBackendPorts: numberList(
+        "The brain gateway's ports: http only, on brainPathPrefixes, https with a client certificate.",
+        DEFAULTS.brainBackendPorts,
+      ),
+      brainPathPrefixes: stringList(
+        "Public path prefixes (Traefik PathPrefix values) that may be routed to the brain gateway.",
+        DEFAULTS.brainPathPrefixes,
       ),
     },
   },
@@ -179,21 +247,31 @@ function judgeTraefik(
   const image = asText(props.image) ?? "";
   if (!config.proxyContainers.includes(name) && !image.toLowerCase().includes("traefik")) return [];
   const label = `Traefik container ${resourceLabel(name, urn)}`;
-  const problems: string[] = [];
+  const problems: string[] = [...launchProblems(props)];
+  const choice = chooseStatic(uploads);
+  problems.push(...choice.problems);
   let staticDoc: PropertyBag | undefined;
   const dynamics: PropertyBag[] = [];
   for (const upload of uploads.filter((u) => CONFIG_FILE.test(u.file))) {
+    const isStatic = STATIC_NAME.test(upload.file);
     if (/\.toml$/i.test(upload.file)) {
       problems.push(`${upload.file} is TOML, which this pack cannot check. Fix: write the config as YAML`);
+      continue;
+    }
+    // The file provider renders dynamic files as Go templates before reading them.
+    if (!isStatic && upload.content.includes("{{")) {
+      problems.push(
+        `${upload.file} is a Go template ({{ }}), which Traefik renders at load time, so the config it routes with cannot be checked. Fix: write literal values`,
+      );
       continue;
     }
     const parsed = parseYamlDocument(upload.content);
     if (!parsed.ok) {
       problems.push(`${upload.file} is not valid YAML (${parsed.error}). Fix: correct the YAML`);
-    } else if (STATIC_FILE.test(upload.file)) {
-      staticDoc = parsed.doc;
-    } else {
+    } else if (!isStatic) {
       dynamics.push(parsed.doc);
+    } else if (upload === choice.chosen || staticDoc === undefined) {
+      staticDoc = parsed.doc;
     }
   }
   if (staticDoc === undefined) {
@@ -202,9 +280,12 @@ function judgeTraefik(
     );
   }
   const command = containerCommand(props);
+  const model = buildModel(staticDoc ?? {}, dynamics);
   problems.push(...staticProblems(staticDoc ?? {}, command));
   problems.push(...redirectProblems(staticDoc ?? {}, dynamics));
-  problems.push(...tlsProblems(dynamics));
-  problems.push(...backendProblems(dynamics, config.forbiddenBackendPorts));
+  problems.push(...tlsOptionProblems(dynamics));
+  problems.push(...httpsEntryPointProblems(model));
+  problems.push(...backendProblems(model, dynamics, config));
+  problems.push(...brainRouteProblems(model, config));
   return problems.map((problem) => `${label}: ${problem}.`);
 }

@@ -85,16 +85,19 @@ describe("traefik-config-safe", () => {
     ]);
   });
 
-  it("refuses routes to brain and execution", async () => {
+  it("refuses routes to execution and plain routes to brain", async () => {
     const dyn = TRAEFIK_DYNAMIC.replace("http://titan-console-api:3000", "http://10.110.0.3:3100").concat(
       'tcp:\n  services:\n    exec:\n      loadBalancer:\n        servers: [{ address: "titan-execution:3002" }]\n',
     );
     const messages = await check(TRAEFIK_STATIC, dyn);
+    const label =
+      "Traefik container 'traefik' (urn:pulumi:test::titan::docker:index/container:Container::traefik): ";
+    const brain = `${label}http service 'console-api' (brain port 3100): `;
     expect(messages).toEqual([
-      expect.stringContaining(
-        "http service 'console-api' routes to http://10.110.0.3:3100, port 3100 (brain/execution). Fix",
-      ),
-      expect.stringContaining("tcp service 'exec' routes to titan-execution:3002"),
+      `${label}tcp service 'exec' routes to titan-execution:3002, port 3002 (an internal port: execution, brain WebSocket, NATS, Postgres, Redis). Fix: the proxy must never route there.`,
+      `${brain}a server is not https, so the hop to the gateway is plain text. Fix: use https://<private-ip>:3100.`,
+      `${brain}it has no serversTransport, so Traefik presents no client certificate. Fix: reference an http.serversTransports entry with rootCAs and certificates (certFile, keyFile).`,
+      `${brain}router 'console-api': its rule has PathPrefix(\`/api\`), which is not a Path/PathPrefix inside brainPathPrefixes (/api/auth, /api/operator, /api/config, /api/ws/console). Fix: match only the allowed prefixes.`,
     ]);
   });
 
