@@ -35,18 +35,3 @@ export function addressPort(address: string): number | undefined {
   const match = /:(\d+)(?:\/(?:tcp|udp))?$/i.exec(address.trim());
   return match ? Number(match[1]) : undefined;
 }
-
-/** Port a backend URL or host:port address points at (scheme default when the URL has none). */
-export function backendPort(target: string): number | undefined {
-  const text = target.trim();
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    try {
-      const url = new URL(text);
-      if (url.port) return Number(url.port);
-      return url.protocol === "https:" ? 443 : url.protocol === "http:" ? 80 : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return addressPort(text);
-}
