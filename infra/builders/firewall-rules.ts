@@ -21,8 +21,13 @@ export interface RoleFirewallRules {
 
 export const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
-/** Ports the edge reaches on trading (DESIGN.md §2): SSH via the bastion, brain's API hop, NATS. */
-export const EDGE_TO_TRADING_PORTS = [22, 3100, 4222] as const;
+/**
+ * Ports the edge reaches on trading: SSH via the bastion and the brain gateway (Traefik's mTLS hop
+ * for the console's brain and console-api routes). No NATS: DESIGN.md §2 had the edge's
+ * console-api on the bus, but console-api runs on the trading plane (it needs Postgres), and
+ * nothing left on the edge (traefik, the static console) speaks NATS.
+ */
+export const EDGE_TO_TRADING_PORTS = [22, 3100] as const;
 
 /**
  * Egress every host needs. DigitalOcean denies all egress when no outbound rule exists, so each

@@ -1,7 +1,10 @@
 // Traefik v3 static and dynamic (file provider) configuration. The file provider is the only
-// provider: no Docker socket, no automatic routes (DESIGN.md §2, layer 4), and the only routes
-// lead to the console and console-api, never to brain (3100) or execution (3002).
+// provider: no Docker socket, no automatic routes (DESIGN.md §2, layer 4). The routes are the
+// console UI and the paths it calls (console-routes.ts): brain's and console-api's go to the brain
+// gateway only, over TLS 1.3 with Traefik's client certificate; never to execution (3002), to
+// brain's own ports or to a brain path the UI does not call.
 import { stringify } from "yaml";
+import { API_PREFIX, type ConsoleRoute, consoleRoutes } from "./console-routes";
 import { assertPath, assertPattern, assertPort, HOSTNAME_PATTERN } from "./validate";
 
 export const TRAEFIK_DYNAMIC_DIR = "/etc/traefik/dynamic";
@@ -9,10 +12,13 @@ export const TRAEFIK_PING_PORT = 8082;
 export const CERT_RESOLVER = "letsencrypt";
 export const LETSENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
 export const LETSENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
-/** Ports no router may ever reach (brain, execution). */
-export const FORBIDDEN_BACKEND_PORTS: readonly number[] = [3100, 3002];
+/** Ports no router may ever reach: execution, brain's WebSocket server (only via the gateway). */
+export const FORBIDDEN_BACKEND_PORTS: readonly number[] = [3002, 3101];
+/** The brain gateway's port; reached only over https with the client-certificate transport. */
+export const GATEWAY_PORT = 3100;
 export const CONSOLE_BACKEND = "http://titan-console:8080";
-export const CONSOLE_API_BACKEND = "http://titan-console-api:3000";
+/** The serversTransport that carries the stack CA and Traefik's client certificate. */
+export const GATEWAY_TRANSPORT = "brain-gateway-mtls";
 
 export interface TraefikStaticInput {
   /** ACME account contact. */
@@ -29,6 +35,18 @@ export interface TraefikStaticInput {
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
 }
 
+/** How Traefik reaches the brain gateway (infra/builders/brain-gateway.ts). */
+export interface GatewayTarget {
+  /** `https://<trading private address>:3100` (split) or `https://brain-gateway:3100` (single). */
+  url: string;
+  /** The name the gateway's certificate carries (SNI and verification). */
+  serverName: string;
+  /** Paths inside the Traefik container: the stack CA and Traefik's client certificate. */
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
 export interface TraefikDynamicInput {
   /** Public host name of the console, e.g. "helm.example.com". */
   domain: string;
@@ -36,6 +54,9 @@ export interface TraefikDynamicInput {
   rateLimitAverage?: number;
   /** `titan:consoleAllowlist`: only these sources reach any route (Traefik ipAllowList). */
   allowlist?: readonly string[];
+  gateway: GatewayTarget;
+  /** console-api is deployed (`titan:services`): only then do its routes exist. */
+  consoleApi: boolean;
 }
 
 /** CIDRs as the schema canonicalised them: a character set that cannot break out of YAML. */
@@ -88,9 +109,31 @@ export function buildTraefikStatic(input: TraefikStaticInput): string {
 }
 
 function assertBackend(url: string): string {
-  const port = Number(new URL(url).port);
+  const parsed = new URL(url);
+  const port = Number(parsed.port);
   if (FORBIDDEN_BACKEND_PORTS.includes(port)) throw new Error(`Traefik may not route to port ${port}`);
+  if (port === GATEWAY_PORT) throw new Error(`port ${GATEWAY_PORT} is the brain gateway's; use gateway`);
   return url;
+}
+
+function assertGateway(gateway: GatewayTarget): GatewayTarget {
+  const url = new URL(gateway.url);
+  if (url.protocol !== "https:" || Number(url.port) !== GATEWAY_PORT || url.pathname !== "/")
+    throw new Error(`gateway.url: '${gateway.url}' must be https://<host>:${GATEWAY_PORT}`);
+  assertPattern("gateway.url", url.hostname, /^[a-z0-9][a-z0-9.-]{0,62}$/);
+  return {
+    url: `https://${url.hostname}:${GATEWAY_PORT}`,
+    serverName: assertPattern("gateway.serverName", gateway.serverName, /^[a-z0-9][a-z0-9.-]{0,62}$/),
+    caFile: assertPath("gateway.caFile", gateway.caFile),
+    certFile: assertPath("gateway.certFile", gateway.certFile),
+    keyFile: assertPath("gateway.keyFile", gateway.keyFile),
+  };
+}
+
+/** The rule form the policy pack parses: `Host(`d`) && (PathPrefix(`/a`) || PathPrefix(`/b`))`. */
+function pathRule(domain: string, routes: readonly ConsoleRoute[]): string {
+  const prefixes = routes.map((r) => `PathPrefix(\`${r.prefix}\`)`).join(" || ");
+  return `Host(\`${domain}\`) && (${prefixes})`;
 }
 
 export function buildTraefikDynamic(input: TraefikDynamicInput): string {
@@ -104,9 +147,31 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
     throw new Error("allowlist: leave it out to allow everyone; an empty list would refuse everyone");
   const allowlist = input.allowlist?.map((c) => assertPattern("allowlist", c, CIDR_PATTERN));
   const allow = allowlist ? ["console-allowlist"] : [];
+  const gateway = assertGateway(input.gateway);
+  const routes = consoleRoutes(input.consoleApi);
+  // brain's HTTP routes and its WebSocket share one router: both lose `/api`, and the gateway
+  // tells them apart by path. console-api keeps `/api` (it registers its routes with it).
+  const brainRoutes = routes.filter((r) => r.backend !== "console-api");
+  const consoleApiRoutes = routes.filter((r) => r.backend === "console-api");
+  const apiRouter = (service: string, rs: readonly ConsoleRoute[], strip: boolean) => ({
+    rule: pathRule(domain, rs),
+    entryPoints: ["websecure"],
+    service,
+    middlewares: [...allow, "security-headers", "api-rate-limit", ...(strip ? ["strip-api"] : [])],
+    priority: 20,
+    tls,
+  });
+  const viaGateway = {
+    loadBalancer: {
+      servers: [{ url: gateway.url }],
+      serversTransport: GATEWAY_TRANSPORT,
+      passHostHeader: true,
+    },
+  };
   const config = {
     http: {
       routers: {
+        // Everything else, `/api/signal` included, is the static UI (its nginx answers index.html).
         console: {
           rule: `Host(\`${domain}\`)`,
           entryPoints: ["websecure"],
@@ -115,21 +180,24 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
           priority: 10,
           tls,
         },
-        "console-api": {
-          rule: `Host(\`${domain}\`) && PathPrefix(\`/api\`)`,
-          entryPoints: ["websecure"],
-          service: "console-api",
-          middlewares: [...allow, "security-headers", "api-rate-limit"],
-          priority: 20,
-          tls,
-        },
+        brain: apiRouter("brain", brainRoutes, true),
+        ...(consoleApiRoutes.length > 0
+          ? { "console-api": apiRouter("console-api", consoleApiRoutes, false) }
+          : {}),
       },
       services: {
         console: {
           loadBalancer: { servers: [{ url: assertBackend(CONSOLE_BACKEND) }], passHostHeader: true },
         },
-        "console-api": {
-          loadBalancer: { servers: [{ url: assertBackend(CONSOLE_API_BACKEND) }], passHostHeader: true },
+        // Two services on one gateway: separate names in Traefik's logs and access log.
+        brain: viaGateway,
+        ...(consoleApiRoutes.length > 0 ? { "console-api": viaGateway } : {}),
+      },
+      serversTransports: {
+        [GATEWAY_TRANSPORT]: {
+          serverName: gateway.serverName,
+          rootCAs: [gateway.caFile],
+          certificates: [{ certFile: gateway.certFile, keyFile: gateway.keyFile }],
         },
       },
       middlewares: {
@@ -149,6 +217,7 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
         },
         "rate-limit": { rateLimit: { average, period: "1s", burst: average * 2 } },
         "api-rate-limit": { rateLimit: { average: apiAverage, period: "1s", burst: apiAverage * 2 } },
+        "strip-api": { stripPrefix: { prefixes: [API_PREFIX], forceSlash: false } },
         ...(allowlist ? { "console-allowlist": { ipAllowList: { sourceRange: allowlist } } } : {}),
       },
     },

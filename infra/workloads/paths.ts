@@ -19,6 +19,12 @@ export const TRAEFIK_DYNAMIC_PATH = "/etc/traefik/dynamic/titan.yml";
 /** ACME account and certificates survive container replacement in a named volume. */
 export const TRAEFIK_ACME_DIR = "/var/lib/traefik";
 export const TRAEFIK_ACME_STORAGE = "/var/lib/traefik/acme.json";
+/** Traefik's side of the mTLS hop to the brain gateway: the stack CA and its client certificate. */
+export const TRAEFIK_TLS = {
+  ca: "/etc/traefik/tls/ca.crt",
+  cert: "/etc/traefik/tls/gateway-client.crt",
+  key: "/etc/traefik/tls/gateway-client.key",
+} as const;
 
 export const REDIS_CONFIG_DIR = "/usr/local/etc/redis";
 export const REDIS_CONF_PATH = "/usr/local/etc/redis/redis.conf";

@@ -21,22 +21,25 @@ const TRAEFIK: readonly PublishedPort[] = [
 ];
 
 /**
- * split: brain's API only through the TLS gateway, and the NATS client port, on the VPC address
- * (the edge reaches them; the cloud firewall admits only the edge). The NATS monitor on loopback
- * for an operator on the host. 3002, 5432 and 6379 are never published.
- * single: nothing crosses hosts, so nothing but traefik is published.
+ * split: the brain gateway (TLS 1.3, client certificates) on the VPC address, the one thing the
+ * edge's Traefik reaches; the cloud firewall admits only the edge. NATS is not published: every
+ * NATS client (console-api included) runs on the trading plane. The NATS monitor on loopback for
+ * an operator on the host. Brain's own 3100 and 3101, execution's 3002, 5432 and 6379 are never
+ * published.
+ * single: nothing crosses hosts, so nothing but traefik is published (Traefik reaches the gateway
+ * on the Docker edge network).
  */
 export const PUBLISHED_PORTS: Readonly<Record<Topology, readonly PublishedPort[]>> = {
   split: [
     ...TRAEFIK,
     { container: "brain-gateway", internal: 3100, external: 3100, bindTo: "trading-private" },
-    { container: "nats", internal: 4222, external: 4222, bindTo: "trading-private" },
     { container: "nats", internal: 8222, external: 8222, bindTo: "loopback" },
   ],
   single: TRAEFIK,
 };
 
-export const NEVER_PUBLISHED: readonly number[] = [3002, 5432, 6379];
+/** 3101: brain's WebSocket server (Titan src/index.ts:707), reached only through the gateway. */
+export const NEVER_PUBLISHED: readonly number[] = [3002, 3101, 5432, 6379];
 
 export function portsOf(container: ContainerName, topology: Topology): PublishedPort[] {
   return PUBLISHED_PORTS[topology].filter((p) => p.container === container);

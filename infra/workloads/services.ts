@@ -19,8 +19,9 @@ export type Topology = "split" | "single";
 export type Plane = "edge" | "trading";
 
 /**
- * Per-tier Docker networks. `edge`: traefik and the console. `bus`: NATS and its clients.
- * `api`: brain and its TLS gateway (split only). `data`: postgres and redis, internal (no egress).
+ * Per-tier Docker networks. `edge`: traefik and the console (and the gateway in single). `bus`:
+ * NATS and its clients. `api`: the TLS gateway and what it forwards to (brain, console-api).
+ * `data`: postgres and redis, internal (no egress).
  */
 export const NETWORK_NAMES = ["edge", "bus", "api", "data"] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
@@ -150,7 +151,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     // holds the credential vault key for exchange credentials.
     plane: "trading",
     topologies: BOTH,
-    networks: same("bus", "data"),
+    // api: the brain gateway forwards the console's credential routes to it.
+    networks: same("bus", "data", "api"),
     port: 3000,
     healthcheck: nodeHealth(3000),
     memoryMb: 512,
@@ -186,7 +188,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     image: titan("titan-brain"),
     plane: "trading",
     topologies: BOTH,
-    networks: { split: ["bus", "data", "api"], single: ["bus", "data"] },
+    networks: same("bus", "data", "api"),
     port: 3100,
     // Titan's brain Dockerfile HEALTHCHECK: start period 480 s (migrations and warm-up).
     startPeriodSeconds: 480,
@@ -312,10 +314,12 @@ export const SERVICES: readonly ServiceSpec[] = [
     name: "brain-gateway",
     image: { kind: "third-party", repository: "nginxinc/nginx-unprivileged", tagKey: "nginx" },
     plane: "trading",
-    // In `single` console-api and brain share a host and a bridge network: nothing crosses the VPC,
-    // so the TLS hop has nothing to protect and would only add a process.
-    topologies: ["split"],
-    networks: { split: ["api"], single: [] },
+    // Both topologies: Traefik reaches brain and console-api only through it, with its client
+    // certificate, so the gateway's path list is the one limit in single as in split. In single
+    // Traefik reaches it on the edge network (its name, never a published port); in split on the
+    // trading droplet's VPC address.
+    topologies: BOTH,
+    networks: { split: ["api"], single: ["edge", "api"] },
     port: 3100,
     // TCP probe: the TLS listener asks for a client certificate the probe does not have.
     healthcheck: ["CMD", "nc", "-z", "127.0.0.1", "3100"],

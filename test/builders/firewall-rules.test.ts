@@ -16,11 +16,11 @@ describe("buildFirewallRules", () => {
     expect(inbound.every((r) => r.protocol === "tcp")).toBe(true);
   });
 
-  it("trading: no public address in any inbound rule; the edge tag on 22, 3100, 4222", () => {
+  it("trading: no public address in any inbound rule; the edge tag on 22 and 3100 (no NATS from the edge)", () => {
     const { inbound } = buildFirewallRules("trading", allow);
     expect(inbound.every((r) => r.sourceAddresses === undefined)).toBe(true);
     expect(inbound.every((r) => r.sourceTags?.length === 1 && r.sourceTags[0] === "titan-edge")).toBe(true);
-    expect(ports(inbound)).toEqual(["22", "3100", "4222"]);
+    expect(ports(inbound)).toEqual(["22", "3100"]);
     expect(ports(inbound)).not.toContain("3002");
   });
 

@@ -61,9 +61,9 @@ describe("split topology (prod) matches DESIGN.md §2", async () => {
     ]);
   });
 
-  it("trading inbound: only from the edge tag, on 22, 3100 and 4222; no public source at all", () => {
+  it("trading inbound: only from the edge tag, on 22 and 3100 (the gateway); no public source at all", () => {
     const rules = inbound("trading-firewall");
-    expect(rules.map((r) => r.portRange)).toEqual(["22", "3100", "4222"]);
+    expect(rules.map((r) => r.portRange)).toEqual(["22", "3100"]);
     for (const r of rules) {
       expect(r.sourceTags).toEqual(["titan-edge"]);
       expect(r.sourceAddresses ?? []).toEqual([]);
@@ -85,7 +85,7 @@ describe("split topology (prod) matches DESIGN.md §2", async () => {
     }
     expect(
       edgeOut.filter((r) => r.destinationTags?.includes("titan-trading")).map((r) => r.portRange),
-    ).toEqual(["22", "3100", "4222"]);
+    ).toEqual(["22", "3100"]);
     expect(tradingOut.some((r) => r.destinationTags)).toBe(false);
   });
 

@@ -15,7 +15,7 @@ const NETWORKS: Record<Topology, Partial<Record<ContainerName, string[]>>> = {
   split: {
     traefik: ["titan-edge"],
     "titan-console": ["titan-edge"],
-    "titan-console-api": ["titan-bus", "titan-data"],
+    "titan-console-api": ["titan-bus", "titan-data", "titan-api"],
     nats: ["titan-bus"],
     "titan-brain": ["titan-bus", "titan-data", "titan-api"],
     "titan-execution": ["titan-bus"],
@@ -31,9 +31,9 @@ const NETWORKS: Record<Topology, Partial<Record<ContainerName, string[]>>> = {
   single: {
     traefik: ["titan-edge"],
     "titan-console": ["titan-edge"],
-    "titan-console-api": ["titan-bus", "titan-data"],
+    "titan-console-api": ["titan-bus", "titan-data", "titan-api"],
     nats: ["titan-bus"],
-    "titan-brain": ["titan-bus", "titan-data"],
+    "titan-brain": ["titan-bus", "titan-data", "titan-api"],
     "titan-execution": ["titan-bus"],
     "titan-scavenger": ["titan-bus"],
     "titan-hunter": ["titan-bus"],
@@ -42,6 +42,8 @@ const NETWORKS: Record<Topology, Partial<Record<ContainerName, string[]>>> = {
     "titan-powerlaw-lab": ["titan-bus"],
     postgres: ["titan-data"],
     redis: ["titan-data"],
+    // Traefik reaches it by name on the edge network; it reaches brain and console-api on api.
+    "brain-gateway": ["titan-edge", "titan-api"],
   },
 };
 
@@ -72,7 +74,7 @@ export function describeContainers(topology: Topology) {
     it("runs exactly the service set of Titan's contract (console-api enabled here)", () => {
       expect(run.containerNames).toEqual(expectedNames);
       const missing = CONTAINER_NAMES.filter((n) => !expectedNames.includes(n));
-      expect(missing).toEqual(topology === "split" ? [] : ["brain-gateway"]);
+      expect(missing).toEqual([]);
     });
 
     it.each(expectedNames)("%s is on exactly its tier networks", (name) => {
@@ -99,12 +101,12 @@ export function describeContainers(topology: Topology) {
           ? {
               traefik: ["0.0.0.0:443->443/tcp", "0.0.0.0:80->80/tcp"],
               "brain-gateway": [`${priv}:3100->3100/tcp`],
-              nats: [`${priv}:4222->4222/tcp`, "127.0.0.1:8222->8222/tcp"].sort(),
+              nats: ["127.0.0.1:8222->8222/tcp"],
             }
           : { traefik: ["0.0.0.0:443->443/tcp", "0.0.0.0:80->80/tcp"] };
       for (const name of expectedNames) expect([name, portsOf(name)]).toEqual([name, expected[name] ?? []]);
       const all = expectedNames.flatMap(portsOf).join(" ");
-      for (const port of [3002, 5432, 6379]) expect(all).not.toMatch(new RegExp(`:${port}->`));
+      for (const port of [3002, 3101, 4222, 5432, 6379]) expect(all).not.toMatch(new RegExp(`:${port}->`));
       for (const name of expectedNames) expect(run.inputs(name).publishAllPorts).toBe(false);
     });
 
@@ -148,9 +150,11 @@ export function describeContainers(topology: Topology) {
       expect(holders("GEMINI_API_KEY")).toEqual(["titan-ai-quant"]);
       expect(holders("POSTGRES_PASSWORD")).toEqual(["postgres"]);
       expect(holders("DB_PASSWORD")).toEqual(["titan-brain"]);
-      expect(valueIn("titan-brain", "DB_PASSWORD")).toBe(valueIn("postgres", "POSTGRES_PASSWORD"));
+      // POSTGRES_PASSWORD only initialises an empty data directory: a stable bootstrap value, not
+      // the clients' password, which the stack sets in the running database (rotation.test.ts).
+      expect(valueIn("titan-brain", "DB_PASSWORD")).not.toBe(valueIn("postgres", "POSTGRES_PASSWORD"));
       expect(valueIn("titan-brain", "DATABASE_URL")).toBe(
-        `postgresql://titan:${valueIn("postgres", "POSTGRES_PASSWORD")}@postgres:5432/titan`,
+        `postgresql://titan:${valueIn("titan-brain", "DB_PASSWORD")}@postgres:5432/titan`,
       );
       expect(holders("REDIS_PASSWORD")).toEqual(["titan-brain"]);
       expect(holders("HMAC_ALLOW_EMPTY_SECRET")).toEqual([]);
@@ -244,7 +248,19 @@ export function describeContainers(topology: Topology) {
       const uploads = (name: string) => (run.carrier(name).inputs.uploads ?? []) as Record<string, unknown>[];
       const files = (name: string) => uploads(name).map((u) => u.file);
       expect(files("nats")).toContain("/etc/nats/nats.conf");
-      expect(files("traefik")).toEqual(["/etc/traefik/traefik.yml", "/etc/traefik/dynamic/titan.yml"]);
+      expect(files("traefik")).toEqual([
+        "/etc/traefik/traefik.yml",
+        "/etc/traefik/dynamic/titan.yml",
+        "/etc/traefik/tls/ca.crt",
+        "/etc/traefik/tls/gateway-client.crt",
+        "/etc/traefik/tls/gateway-client.key",
+      ]);
+      expect(files("brain-gateway")).toEqual([
+        "/etc/brain-gateway/nginx.conf",
+        "/etc/brain-gateway/tls/server.crt",
+        "/etc/brain-gateway/tls/server.key",
+        "/etc/brain-gateway/tls/ca.crt",
+      ]);
       expect(files("redis")).toEqual(["/usr/local/etc/redis/redis.conf"]);
       for (const c of run.containers) expect(c.inputs.uploads ?? []).toEqual([]);
       for (const c of run.carriers) {
@@ -258,6 +274,43 @@ export function describeContainers(topology: Topology) {
       }
       // The redis password is never on a command line.
       expect(JSON.stringify(run.inputs("redis").command)).not.toMatch(/requirepass|--pass/);
+    });
+
+    it("routes the console's brain and console-api paths to the gateway, by mTLS, on its address", () => {
+      const upload = (name: string, file: string) =>
+        ((run.carrier(name).inputs.uploads ?? []) as { file: string; content: unknown }[]).find(
+          (u) => u.file === file,
+        )?.content;
+      const dynamic = parse(String(upload("traefik", "/etc/traefik/dynamic/titan.yml"))) as {
+        http: {
+          routers: Record<string, { service: string; rule: string }>;
+          services: Record<
+            string,
+            { loadBalancer: { servers: { url: string }[]; serversTransport?: string } }
+          >;
+          serversTransports: Record<string, { serverName: string; certificates: unknown[] }>;
+        };
+      };
+      const gateway =
+        topology === "split" ? `https://${run.tradingPrivateIp}:3100` : "https://brain-gateway:3100";
+      expect(Object.keys(dynamic.http.routers)).toEqual(["console", "brain", "console-api"]);
+      for (const service of ["brain", "console-api"])
+        expect(dynamic.http.services[service]?.loadBalancer).toMatchObject({
+          servers: [{ url: gateway }],
+          serversTransport: "brain-gateway-mtls",
+        });
+      expect(dynamic.http.routers["console-api"]?.rule).toContain("PathPrefix(`/api/credentials`)");
+      expect(dynamic.http.serversTransports["brain-gateway-mtls"]?.serverName).toBe("brain-gateway");
+      // console-api is enabled in this run: the gateway forwards its routes, and requires a client cert.
+      const conf = String(upload("brain-gateway", "/etc/brain-gateway/nginx.conf"));
+      expect(conf).toContain("set $console_api_upstream http://titan-console-api:3000;");
+      expect(conf).toContain("ssl_verify_client on;");
+      // Both private keys are secret uploads, and the client certificate is Traefik's alone.
+      expect(typeof upload("traefik", "/etc/traefik/tls/gateway-client.key")).toBe("object");
+      expect(typeof upload("brain-gateway", "/etc/brain-gateway/tls/server.key")).toBe("object");
+      expect(upload("traefik", "/etc/traefik/tls/ca.crt")).toBe(
+        upload("brain-gateway", "/etc/brain-gateway/tls/ca.crt"),
+      );
     });
 
     it("fills each config volume from a carrier that never runs; the service mounts it read-only", () => {

@@ -50,7 +50,7 @@ describe("service table", () => {
     }
   });
 
-  it("publishes nothing internal on 0.0.0.0 and never 3002, 5432, 6379", () => {
+  it("publishes nothing internal on 0.0.0.0 and never 3002, 3101, 5432, 6379; NATS stays on its host", () => {
     for (const topology of ["split", "single"] as const) {
       const running = servicesFor(topology).map((s) => s.name);
       for (const p of PUBLISHED_PORTS[topology]) {
@@ -60,6 +60,14 @@ describe("service table", () => {
       }
     }
     expect(PUBLISHED_PORTS.single.every((p) => p.container === "traefik")).toBe(true);
+    expect(NEVER_PUBLISHED).toEqual([3002, 3101, 5432, 6379]);
+    // Every NATS client runs on the trading plane: 4222 is published nowhere, the monitor on loopback.
+    expect(PUBLISHED_PORTS.split.filter((p) => p.container === "nats")).toEqual([
+      { container: "nats", internal: 8222, external: 8222, bindTo: "loopback" },
+    ]);
+    expect(PUBLISHED_PORTS.split.filter((p) => p.bindTo === "trading-private")).toEqual([
+      { container: "brain-gateway", internal: 3100, external: 3100, bindTo: "trading-private" },
+    ]);
   });
 
   it("refuses a trading address that would publish everywhere", () => {

@@ -8,7 +8,7 @@ import { buildBrainGatewayConf } from "../../builders/brain-gateway";
 import { buildNatsConf } from "../../builders/nats-conf";
 import type { NatsUser } from "../../builders/nats-permissions";
 import { buildRedisConf } from "../../builders/redis-conf";
-import { buildTraefikDynamic, buildTraefikStatic } from "../../builders/traefik";
+import { buildTraefikDynamic, buildTraefikStatic, GATEWAY_PORT } from "../../builders/traefik";
 import type { TitanConfig } from "../../config/schema";
 import {
   EXECUTION_CA_BUNDLE,
@@ -22,6 +22,7 @@ import {
   TRAEFIK_ACME_STORAGE,
   TRAEFIK_DYNAMIC_PATH,
   TRAEFIK_STATIC_PATH,
+  TRAEFIK_TLS,
 } from "../../workloads/paths";
 import { NATS_USER_OF } from "../../workloads/secrets";
 import type { ContainerName, Topology } from "../../workloads/services";
@@ -30,12 +31,16 @@ import type { IssuedCert } from "./stack-ca";
 type Upload = docker.types.input.ContainerUpload;
 
 export interface UploadSources {
-  cfg: Pick<TitanConfig, "acmeEmail" | "acmeStaging" | "domain" | "consoleAllowlist">;
+  cfg: Pick<TitanConfig, "acmeEmail" | "acmeStaging" | "domain" | "consoleAllowlist" | "services">;
   topology: Topology;
   caCertPem: pulumi.Output<string>;
   natsServer: IssuedCert;
-  /** split only: the gateway's server certificate. */
-  gatewayServer?: IssuedCert;
+  /** The gateway's server certificate (name GATEWAY_SERVER_NAME, and the VPC address in split). */
+  gatewayServer: IssuedCert;
+  /** Traefik's client certificate for the gateway (the only client the gateway admits). */
+  traefikClient: IssuedCert;
+  /** Where Traefik reaches the gateway in split. */
+  tradingPrivateIp: pulumi.Output<string>;
   natsHashes: Readonly<Record<NatsUser, pulumi.Output<string>>>;
   redisPassword: pulumi.Output<string>;
 }
@@ -49,6 +54,21 @@ const file = (path: string, content: pulumi.Input<string>): Upload => ({
 });
 const secretFile = (path: string, content: pulumi.Output<string>): Upload =>
   file(path, pulumi.secret(content));
+
+/** The name in the gateway's certificate, and its container name on the Docker networks. */
+export const GATEWAY_SERVER_NAME = "brain-gateway";
+
+/**
+ * Where Traefik reaches the gateway. split: the trading droplet's VPC address, where 3100 is
+ * published (the edge is another droplet). single: the gateway's name on the Docker edge network;
+ * loopback would need 3100 published on the host and Traefik on the host network.
+ */
+export function gatewayUrl(topology: Topology, tradingPrivateIp: string): string {
+  const host = topology === "split" ? tradingPrivateIp : GATEWAY_SERVER_NAME;
+  return `https://${host}:${GATEWAY_PORT}`;
+}
+
+const consoleApiEnabled = (cfg: UploadSources["cfg"]) => cfg.services.includes("titan-console-api");
 
 export function uploadsFor(container: ContainerName, src: UploadSources): Upload[] {
   switch (container) {
@@ -79,11 +99,24 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
         ),
         file(
           TRAEFIK_DYNAMIC_PATH,
-          buildTraefikDynamic({
-            domain: src.cfg.domain,
-            ...(src.cfg.consoleAllowlist ? { allowlist: src.cfg.consoleAllowlist } : {}),
-          }),
+          src.tradingPrivateIp.apply((ip) =>
+            buildTraefikDynamic({
+              domain: src.cfg.domain,
+              ...(src.cfg.consoleAllowlist ? { allowlist: src.cfg.consoleAllowlist } : {}),
+              gateway: {
+                url: gatewayUrl(src.topology, ip),
+                serverName: GATEWAY_SERVER_NAME,
+                caFile: TRAEFIK_TLS.ca,
+                certFile: TRAEFIK_TLS.cert,
+                keyFile: TRAEFIK_TLS.key,
+              },
+              consoleApi: consoleApiEnabled(src.cfg),
+            }),
+          ),
         ),
+        file(TRAEFIK_TLS.ca, src.caCertPem),
+        file(TRAEFIK_TLS.cert, src.traefikClient.certPem),
+        secretFile(TRAEFIK_TLS.key, src.traefikClient.keyPem),
       ];
     case "redis":
       return [
@@ -92,8 +125,7 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
           src.redisPassword.apply((password) => buildRedisConf({ password })),
         ),
       ];
-    case "brain-gateway": {
-      const server = required(src.gatewayServer, "gatewayServer");
+    case "brain-gateway":
       return [
         file(
           GATEWAY_CONF_PATH,
@@ -101,13 +133,13 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
             certFile: GATEWAY_TLS.cert,
             keyFile: GATEWAY_TLS.key,
             clientCaFile: GATEWAY_TLS.ca,
+            ...(consoleApiEnabled(src.cfg) ? { consoleApi: "titan-console-api:3000" } : {}),
           }),
         ),
-        file(GATEWAY_TLS.cert, server.certPem),
-        secretFile(GATEWAY_TLS.key, server.keyPem),
+        file(GATEWAY_TLS.cert, src.gatewayServer.certPem),
+        secretFile(GATEWAY_TLS.key, src.gatewayServer.keyPem),
         file(GATEWAY_TLS.ca, src.caCertPem),
       ];
-    }
     default:
       break;
   }
@@ -119,11 +151,6 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
     uploads.push(file(EXECUTION_CA_BUNDLE, src.caCertPem.apply(caBundleWith)));
   }
   return uploads;
-}
-
-function required<T>(value: T | undefined, name: string): T {
-  if (value === undefined) throw new Error(`${name} is required in the split topology`);
-  return value;
 }
 
 /** Public roots plus the stack CA, PEM, one certificate after another. */

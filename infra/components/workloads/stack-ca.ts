@@ -21,7 +21,7 @@ export interface LeafRequest {
 
 /**
  * The stack's private CA (ECDSA P-256): it signs the NATS and brain-gateway server certificates
- * and console-api's client certificate, so cross-host traffic in the VPC is TLS 1.3 with keys
+ * and Traefik's client certificate for the gateway, so cross-host traffic in the VPC is TLS 1.3 with keys
  * that only ever exist in the (encrypted) Pulumi state and inside their container.
  */
 export class StackCa extends pulumi.ComponentResource {

@@ -5,7 +5,7 @@ import { digestReference, taggedReference } from "../../workloads/images";
 import { databaseUrl, plainEnvFor } from "../../workloads/plain-env";
 import { NATS_USER_OF, OPERATOR_SECRETS, type SecretSource, secretEnvFor } from "../../workloads/secrets";
 import { type ContainerName, networksOn, type Plane, servicesFor } from "../../workloads/services";
-import { uploadsFor } from "./config-uploads";
+import { GATEWAY_SERVER_NAME, uploadsFor } from "./config-uploads";
 import { DockerHost } from "./docker-host";
 import { GeneratedSecrets } from "./generated-secrets";
 import { createServiceContainer } from "./service-container";
@@ -50,20 +50,22 @@ export class TitanWorkloads extends pulumi.ComponentResource {
       { parent: this },
     );
     const ca = new StackCa(`${p}stack-ca`, { stack: args.stack }, { parent: this });
+    // NATS clients all run on the trading plane and dial `nats`: no address in its certificate.
     const natsServer = ca.issue(`${p}nats-server`, {
       commonName: "nats",
       usage: "server",
       dnsNames: ["nats"],
-      ipAddresses: [args.tradingPrivateIp],
     });
-    const split = topology === "split";
-    const gatewayServer = split
-      ? ca.issue(`${p}brain-gateway-server`, {
-          commonName: "brain-gateway",
-          usage: "server",
-          ipAddresses: [args.tradingPrivateIp],
-        })
-      : undefined;
+    // Traefik verifies the gateway by name (its serversTransport serverName) in both topologies;
+    // split also lists the VPC address Traefik dials.
+    const gatewayServer = ca.issue(`${p}brain-gateway-server`, {
+      commonName: GATEWAY_SERVER_NAME,
+      usage: "server",
+      dnsNames: [GATEWAY_SERVER_NAME],
+      ...(topology === "split" ? { ipAddresses: [args.tradingPrivateIp] } : {}),
+    });
+    // The one client the gateway admits (ssl_verify_client on).
+    const traefikClient = ca.issue(`${p}traefik-gateway-client`, { commonName: "traefik", usage: "client" });
 
     // Registry look-ups need no Docker daemon; this provider never connects to one.
     const registryAuth = registryAuthFor(cfg.registryAuth);
@@ -136,7 +138,9 @@ export class TitanWorkloads extends pulumi.ComponentResource {
               topology,
               caCertPem: ca.certPem,
               natsServer,
-              ...(gatewayServer ? { gatewayServer } : {}),
+              gatewayServer,
+              traefikClient,
+              tradingPrivateIp: args.tradingPrivateIp,
               natsHashes: secrets.natsHashes,
               redisPassword: secrets.values.redis,
             }),
