@@ -1,10 +1,15 @@
 /**
- * `npm run plan -- [--stack NAME] [--json] [--markdown FILE] [--artifacts DIR] [--strict]`
+ * `npm run plan -- [--stack NAME] [--json] [--markdown FILE] [--artifacts DIR] [--strict]
+ *                  [--against OLD.json] [--export FILE]`
  *
  * The offline preview: runs the program under Pulumi's mocks with the stack's config, sends every
  * resource to the policy pack over the analyzer protocol (as `pulumi preview --policy-pack`
  * does), and reports resources, reachability, secret scope, policy results and cost.
- * Exit 0: no mandatory violation; 1: a mandatory policy failed; 2: bad config or usage.
+ * `--against OLD.json` (the `--json` output of an earlier commit or config) adds what `pulumi up`
+ * would create, update, replace and delete, with each replaced container's expected downtime;
+ * `--export FILE` writes the plan as a `pulumi stack export` deployment.
+ * Exit 0: no mandatory violation; 1: a mandatory policy failed; 2: bad config or usage (also a
+ * malformed OLD.json). `--against` never changes the exit code: it reports, the policy decides.
  *
  * The pack starts in its own process while the program runs here, and by default from an esbuild
  * transpile of its sources (cached by their hash); `--typecheck-policy` runs the TypeScript
@@ -15,10 +20,21 @@ import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { writeArtifacts } from "./lib/plan/artifacts";
 import { estimateMonthlyCost } from "./lib/plan/cost";
+import { diffPlans } from "./lib/plan/diff-plans";
+import { readReplacementLatencies } from "./lib/plan/downtime";
+import { buildDeployment } from "./lib/plan/export-deployment";
+import {
+  type PlanDocument,
+  PlanDocumentError,
+  parsePlanDocument,
+  readPlanDocument,
+} from "./lib/plan/plan-document";
 import { judgeWithOpenPack, type OpenPack, openPolicyPack } from "./lib/plan/policy-verdict";
 import { computeReachability } from "./lib/plan/reachability";
+import { type ChangeReport, changeReport, renderChanges } from "./lib/plan/render-changes";
 import { renderMarkdown } from "./lib/plan/render-markdown";
 import { renderText } from "./lib/plan/render-text";
+import { readReplaceTable } from "./lib/plan/replace-rules";
 import type { PlanReport } from "./lib/plan/report";
 import { toJson } from "./lib/plan/report";
 import { PlanUsageError, planResources } from "./lib/plan/run-plan";
@@ -35,6 +51,8 @@ interface PlanFlags {
   dir: string;
   policyConfig?: string;
   typecheckPolicy: boolean;
+  against?: string;
+  export?: string;
 }
 
 function parseFlags(argv: string[]): PlanFlags {
@@ -54,6 +72,16 @@ function parseFlags(argv: string[]): PlanFlags {
       "--typecheck-policy",
       "start the pack from its TypeScript sources with ts-node's type-check, as the CLI does (slower)",
       false,
+    )
+    .option(
+      "--against <old.json>",
+      "compare with OLD.json, the --json output of `npm run plan` on an earlier commit or config: " +
+        "print what pulumi up would create, update, replace (with each container's downtime) and delete",
+    )
+    .option(
+      "--export <file>",
+      "write the planned stack as a Pulumi deployment (the shape of `pulumi stack export`), " +
+        "for `pulumi policy analyze --file FILE --policy-pack policy`",
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -89,6 +117,23 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const dir = resolve(flags.dir);
+  // A malformed OLD.json stops the plan before the program runs (exit 2, naming the problem).
+  let against: PlanDocument | undefined;
+  try {
+    against = flags.against ? readPlanDocument(flags.against) : undefined;
+  } catch (err) {
+    if (err instanceof PlanDocumentError) {
+      process.stderr.write(`--against ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (against && against.stack !== flags.stack) {
+    process.stderr.write(
+      `--against ${flags.against}: a plan of stack '${against.stack}', not '${flags.stack}': every URN would differ\n`,
+    );
+    return 2;
+  }
   // The pack starts (its own process) while the program runs here: the two overlap.
   const pack = startPackEarly(dir, flags);
   let planned: Awaited<ReturnType<typeof planResources>>;
@@ -126,15 +171,42 @@ async function main(argv: string[]): Promise<number> {
     policy,
     cost: estimateMonthlyCost(planned.resources),
   };
-  process.stdout.write(
-    flags.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : `${renderText(report)}\n`,
-  );
+  const json = toJson(report);
+  const changes = against && flags.against ? compareWith(flags.against, against, json) : undefined;
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(changes ? { ...json, against: changes } : json, null, 2)}\n`);
+  } else {
+    const names = new Map(report.resources.map((r) => [r.urn, r.name]));
+    process.stdout.write(`${renderText(report)}\n`);
+    if (changes) process.stdout.write(`\n${renderChanges(changes, names)}\n`);
+  }
+  if (flags.export) {
+    const deployment = buildDeployment({
+      project: planned.project,
+      stack: planned.stack,
+      resources: planned.resources,
+      stackOutputs: planned.outputs,
+      fakedSecrets: planned.fakedSecrets,
+      fakeValues: Object.values(planned.fakes),
+    });
+    writeFileSync(flags.export, `${JSON.stringify(deployment, null, 2)}\n`);
+    process.stderr.write(
+      `wrote ${deployment.deployment.resources.length} resources to ${flags.export} (secrets as envelopes of offline fakes)\n`,
+    );
+  }
   if (flags.markdown) writeFileSync(flags.markdown, renderMarkdown(report), { flag: "a" });
   if (flags.artifacts) {
     const written = writeArtifacts(resolve(flags.artifacts), planned.resources, planned.fakes);
     process.stderr.write(`wrote ${written.length} artifact files to ${flags.artifacts}\n`);
   }
   return policy.mandatory === 0 ? 0 : 1;
+}
+
+/** The current plan, read back as a plan document exactly as OLD.json was, diffed against it. */
+function compareWith(label: string, old: PlanDocument, json: ReturnType<typeof toJson>): ChangeReport {
+  const current = parsePlanDocument(JSON.parse(JSON.stringify(json)), "current plan");
+  const diff = diffPlans(old.resources, current.resources, readReplaceTable());
+  return changeReport(label, diff, current.resources, readReplacementLatencies());
 }
 
 main(process.argv.slice(2)).then(

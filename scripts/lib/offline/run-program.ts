@@ -24,9 +24,15 @@ export interface RegisteredResource {
     provider?: string;
     dependsOn: string[];
     additionalSecretOutputs: string[];
+    /** Input paths whose change replaces the resource (the option, and what an SDK adds to it). */
+    replaceOnChanges?: string[];
   };
   /** Every resource this one waits for: explicit dependsOn and input dependencies. */
   dependencies: string[];
+  /** Input key → the resources its value came from (what the engine diffs dependents by). */
+  propertyDependencies?: Record<string, string[]>;
+  /** State as the provider (here the mocks) returned it; secrets still wrapped. */
+  outputs?: Record<string, unknown>;
   id?: string;
 }
 
@@ -46,11 +52,13 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
   getAdditionalsecretoutputsList(): string[];
+  getReplaceonchangesList(): string[];
   getObject(): ProtoStruct | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
   getId(): string;
+  getObject(): ProtoStruct | undefined;
 }
 type Callback = (err: unknown, resp: RegisterResponse | undefined) => void;
 interface MonitorLike {
@@ -59,9 +67,13 @@ interface MonitorLike {
 
 function capture(req: RegisterRequest, resp: RegisterResponse): RegisteredResource {
   const inputDeps = new Set<string>();
-  req.getPropertydependenciesMap().forEach((v) => {
-    for (const urn of v.getUrnsList()) inputDeps.add(urn);
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((v, key) => {
+    const urns = v.getUrnsList();
+    for (const urn of urns) inputDeps.add(urn);
+    if (urns.length > 0) propertyDependencies[key] = [...urns];
   });
+  const replaceOnChanges = req.getReplaceonchangesList();
   const dependsOn = req.getDependenciesList();
   const parent = req.getParent();
   const provider = req.getProvider();
@@ -80,8 +92,11 @@ function capture(req: RegisterRequest, resp: RegisterResponse): RegisteredResour
       ...(provider ? { provider } : {}),
       dependsOn,
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      ...(replaceOnChanges.length ? { replaceOnChanges } : {}),
     },
     dependencies: [...new Set([...dependsOn, ...inputDeps])],
+    propertyDependencies,
+    outputs: resp.getObject()?.toJavaScript() ?? {},
     ...(resp.getId() ? { id: resp.getId() } : {}),
   };
 }

@@ -32,6 +32,8 @@ export function toJson(report: PlanReport) {
       inputs: redactSecrets(r.inputs),
       options: r.options,
       dependencies: r.dependencies,
+      // What `--against` needs to tell dependents replaced with a delete-before-replace resource.
+      propertyDependencies: r.propertyDependencies ?? {},
     })),
     outputs: report.outputs,
     policy: report.policy,
