@@ -3,9 +3,15 @@ import type { PublishRights } from "./nats-subjects";
 
 export interface NatsUser {
   readonly name: string;
+  /** The account the user belongs to, lower-cased as the parser keys it; "$G" for top-level users. */
+  readonly account: string;
   readonly password: NatsValue | undefined;
+  readonly nkey: NatsValue | undefined;
   readonly permissions: NatsValue | undefined;
 }
+
+/** nats-server's name for the account of users defined under the top-level `authorization`. */
+export const GLOBAL_ACCOUNT = "$G";
 
 const EVERYTHING: PublishRights = { allow: [">"], deny: [] };
 
@@ -15,7 +21,7 @@ function text(value: NatsValue | undefined): string | undefined {
   return undefined;
 }
 
-function usersOf(block: NatsMap): NatsUser[] {
+function usersOf(block: NatsMap, account: string): NatsUser[] {
   const defaults = block.default_permissions;
   const users: NatsUser[] = [];
   const list = block.users;
@@ -23,7 +29,9 @@ function usersOf(block: NatsMap): NatsUser[] {
     if (!isNatsMap(entry)) continue;
     users.push({
       name: text(entry.user ?? entry.username ?? entry.nkey) ?? "<unnamed>",
+      account,
       password: entry.password ?? entry.pass,
+      nkey: entry.nkey,
       permissions: entry.permissions ?? defaults,
     });
   }
@@ -31,7 +39,9 @@ function usersOf(block: NatsMap): NatsUser[] {
   if (single !== undefined) {
     users.push({
       name: text(single) ?? "<unnamed>",
+      account,
       password: block.password ?? block.pass,
+      nkey: undefined,
       permissions: undefined,
     });
   }
@@ -41,10 +51,10 @@ function usersOf(block: NatsMap): NatsUser[] {
 /** Every user the server will authenticate: top-level authorization and every account. */
 export function natsUsers(root: NatsMap): NatsUser[] {
   const users: NatsUser[] = [];
-  if (isNatsMap(root.authorization)) users.push(...usersOf(root.authorization));
+  if (isNatsMap(root.authorization)) users.push(...usersOf(root.authorization, GLOBAL_ACCOUNT));
   if (isNatsMap(root.accounts)) {
-    for (const account of Object.values(root.accounts)) {
-      if (isNatsMap(account)) users.push(...usersOf(account));
+    for (const [name, account] of Object.entries(root.accounts)) {
+      if (isNatsMap(account)) users.push(...usersOf(account, name));
     }
   }
   return users;
@@ -74,6 +84,22 @@ export function publishRights(permissions: NatsValue | undefined): PublishRights
     return { allow: allow ?? [">"], deny: deny ?? [] };
   }
   return { allow: subjectList(publish, [">"]) ?? [">"], deny: [] };
+}
+
+// A user public nkey: "U" and 55 more base32 characters (nats-io/nkeys).
+const USER_NKEY = /^U[A-Z2-7]{55}$/;
+
+/**
+ * Why a user's credential is not acceptable, or undefined when it is: a bcrypt password, or a
+ * user public nkey (the client proves it holds the seed; nothing shared is stored).
+ */
+export function credentialProblem(user: NatsUser, minCost: number): string | undefined {
+  if (user.nkey !== undefined && user.password === undefined) {
+    return typeof user.nkey === "string" && USER_NKEY.test(user.nkey)
+      ? undefined
+      : "has an nkey that is not a user public key (U…, 56 characters)";
+  }
+  return bcryptProblem(user.password, minCost);
 }
 
 const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
@@ -108,7 +134,10 @@ function splitHostPort(value: string): { host: string | undefined; port: number 
 
 /** Monitoring endpoints the config enables (http, https, http_port, https_port, monitor_port). */
 export function monitorEndpoints(root: NatsMap): MonitorEndpoint[] {
-  const fallbackHost = text(root.http_host) ?? text(root.host) ?? text(root.net);
+  // nats-server binds the monitor to http_host, else to the client listener's host (host, net or
+  // the host part of listen), else to every interface.
+  const listenHost = splitHostPort(text(root.listen) ?? "").host;
+  const fallbackHost = text(root.http_host) ?? text(root.host) ?? text(root.net) ?? (listenHost || undefined);
   const endpoints: MonitorEndpoint[] = [];
   for (const key of ["http", "https"]) {
     const value = root[key];

@@ -1,19 +1,16 @@
 import * as path from "node:path";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { numberList, stringList, withDefaults } from "../lib/config";
-import {
-  CONTAINER_TYPE,
-  containerName,
-  effectiveUploads,
-  isConfigCarrier,
-  publishedPorts,
-  type Upload,
-} from "../lib/docker";
+import { CONTAINER_TYPE, containerName, effectiveUploads, isConfigCarrier, type Upload } from "../lib/docker";
 import { resourceLabel } from "../lib/firewall";
-import { bcryptProblem, monitorEndpoints, natsUsers, publishRights } from "../lib/nats-auth";
+import { accountProblems } from "../lib/nats-accounts";
+import { credentialProblem, natsUsers, publishRights } from "../lib/nats-auth";
+import { runsNatsServer, serverStart } from "../lib/nats-command";
 import { type NatsConfig, parseNatsConf } from "../lib/nats-conf";
+import { listenerProblems, monitorProblems } from "../lib/nats-exposure";
+import { identityProblems } from "../lib/nats-identity";
+import { reachableAdminSubject, readOnlyBreach, wholesaleJetStreamGrant } from "../lib/nats-rights";
 import { reachableForbiddenSubject } from "../lib/nats-subjects";
-import { isLoopback, isPublicSource, parseCidr } from "../lib/net";
 import type { PropertyBag } from "../lib/props";
 
 interface Config {
@@ -22,6 +19,11 @@ interface Config {
   forbiddenPublish: string[];
   minBcryptCost: number;
   monitorPorts: number[];
+  jetStreamAdminSubjects: string[];
+  consoleUser: string;
+  consolePublish: string[];
+  monitorBindAllInContainer: boolean;
+  imageDefaultConfigs: string[];
 }
 
 const DEFAULTS: Config = {
@@ -30,6 +32,25 @@ const DEFAULTS: Config = {
   forbiddenPublish: ["titan.cmd.>"],
   minBcryptCost: 10,
   monitorPorts: [8222],
+  jetStreamAdminSubjects: [
+    "$JS.API.STREAM.DELETE.>",
+    "$JS.API.STREAM.PURGE.>",
+    "$JS.API.STREAM.UPDATE.>",
+    "$JS.API.STREAM.MSG.DELETE.>",
+    "$JS.API.STREAM.SNAPSHOT.>",
+    "$JS.API.STREAM.RESTORE.>",
+    "$JS.API.STREAM.PEER.REMOVE.>",
+    "$JS.API.STREAM.LEADER.STEPDOWN.>",
+    "$JS.API.CONSUMER.DELETE.>",
+    "$JS.API.ACCOUNT.PURGE.>",
+    "$JS.API.SERVER.REMOVE",
+    "$JS.API.META.LEADER.STEPDOWN",
+  ],
+  consoleUser: "console",
+  consolePublish: ["_INBOX.>", "$JS.API.INFO"],
+  monitorBindAllInContainer: false,
+  // The official images' default commands: alpine's and scratch's.
+  imageDefaultConfigs: ["/etc/nats/nats-server.conf", "/nats-server.conf"],
 };
 
 const NATS_CONF_FILE = /(^|\/)(nats|nats-server)\.conf$/;
@@ -38,24 +59,28 @@ function isNatsConfUpload(file: string): boolean {
   return NATS_CONF_FILE.test(file.trim());
 }
 
+const absolute = (file: string) => path.posix.resolve("/", file.trim());
+
 /** Resolves include paths against the other files uploaded into the same container. */
 function includeResolver(confFile: string, uploads: readonly Upload[]) {
   return (included: string): string | undefined => {
-    const wanted = path.posix.resolve(path.posix.dirname(confFile), included);
-    return uploads.find((u) => path.posix.resolve("/", u.file) === wanted)?.content;
+    const wanted = path.posix.resolve(path.posix.dirname(absolute(confFile)), included);
+    return uploads.find((u) => absolute(u.file) === wanted)?.content;
   };
 }
 
 function userProblems(conf: NatsConfig, config: Config): string[] {
   const problems: string[] = [];
+  const only = config.commandPublishers.join(", ");
   for (const user of natsUsers(conf.root)) {
-    const passwordProblem = bcryptProblem(user.password, config.minBcryptCost);
-    if (passwordProblem)
+    const credential = credentialProblem(user, config.minBcryptCost);
+    if (credential)
       problems.push(
-        `user '${user.name}' ${passwordProblem}. Fix: store only a bcrypt hash (cost >= ${config.minBcryptCost})`,
+        `user '${user.name}' ${credential}. Fix: store only a bcrypt hash (cost >= ${config.minBcryptCost})`,
       );
     if (config.commandPublishers.includes(user.name)) continue;
     const rights = publishRights(user.permissions);
+    const allow = rights.allow.join(", ");
     const witness = reachableForbiddenSubject(
       rights,
       config.forbiddenPublish,
@@ -63,42 +88,26 @@ function userProblems(conf: NatsConfig, config: Config): string[] {
     );
     if (witness !== undefined) {
       problems.push(
-        `user '${user.name}' may publish command subject '${witness}' (publish allow ${rights.allow.join(", ")}); only ${config.commandPublishers.join(", ")} may publish under ${config.forbiddenPublish.join(", ")}. Fix: narrow its publish allow list or deny the command subjects`,
+        `user '${user.name}' may publish command subject '${witness}' (publish allow ${allow}); only ${only} may publish under ${config.forbiddenPublish.join(", ")}. Fix: narrow its publish allow list or deny the command subjects`,
       );
     }
-  }
-  return problems;
-}
-
-/** All interfaces inside the container's own network namespace: public only if Docker publishes it. */
-const UNSPECIFIED_HOSTS = new Set(["0.0.0.0", "::", "[::]"]);
-
-function isSafeMonitorHost(host: string): boolean {
-  if (host === "localhost" || UNSPECIFIED_HOSTS.has(host) || isLoopback(host)) return true;
-  return parseCidr(host) !== undefined && !isPublicSource(host);
-}
-
-function monitorProblems(conf: NatsConfig, props: Record<string, unknown>, config: Config): string[] {
-  const problems: string[] = [];
-  const endpoints = monitorEndpoints(conf.root);
-  for (const endpoint of endpoints) {
-    const host = endpoint.host ?? "0.0.0.0";
-    if (isSafeMonitorHost(host)) continue;
-    problems.push(`monitor (${endpoint.key}) binds host '${host}'. Fix: bind it to 127.0.0.1`);
-  }
-  const monitorPorts = new Set([
-    ...config.monitorPorts,
-    ...endpoints.map((e) => e.port).filter((p): p is number => p !== undefined),
-  ]);
-  for (const port of publishedPorts(props)) {
-    if (!port.isPublic) continue;
-    if (
-      (port.internal !== undefined && monitorPorts.has(port.internal)) ||
-      (port.external !== undefined && monitorPorts.has(port.external))
-    ) {
+    const wholesale = wholesaleJetStreamGrant(rights);
+    if (wholesale)
       problems.push(
-        `container publishes the monitor port ${port.internal ?? port.external} on public address ${port.ip}. Fix: publish it on loopback only`,
+        `user '${user.name}' may call the JetStream API wholesale: publish allow '${wholesale.allow}' reaches '${wholesale.witness}'; only ${only} may. Fix: allow only the exact $JS.API calls it makes`,
       );
+    // A wholesale grant already covers administration; its fix removes both.
+    const admin = wholesale ? undefined : reachableAdminSubject(rights, config.jetStreamAdminSubjects);
+    if (admin !== undefined)
+      problems.push(
+        `user '${user.name}' may publish JetStream administration subject '${admin}' (publish allow ${allow}); only ${only} may delete, purge or update streams. Fix: deny every subject in jetStreamAdminSubjects`,
+      );
+    if (user.name === config.consoleUser) {
+      const breach = readOnlyBreach(rights, config.consolePublish);
+      if (breach !== undefined)
+        problems.push(
+          `user '${user.name}' is the read-only console but may publish '${breach}' (publish allow ${allow}); it may publish only ${config.consolePublish.join(", ")}. Fix: allow only those and deny everything else`,
+        );
     }
   }
   return problems;
@@ -107,13 +116,13 @@ function monitorProblems(conf: NatsConfig, props: Record<string, unknown>, confi
 export const natsConfigSafe: StackValidationPolicy = {
   name: "nats-config-safe",
   description:
-    "An uploaded NATS server config gives every user a bcrypt password, lets only brain publish commands (quant only titan.cmd.ai.>), honours deny lists exactly, and keeps the monitor port off public addresses.",
+    "A NATS server loads only an uploaded, checked config, in which every client has its own bcrypt or nkey credential, only brain publishes commands or administers JetStream (quant only titan.cmd.ai.>), console is read-only, no import, export or mapping renames subjects into the command space or the JetStream API, no extra listener is open, and the monitor stays on loopback.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema: {
     properties: {
       commandPublishers: stringList(
-        "NATS users allowed to publish every command subject.",
+        "NATS users allowed to publish every command subject and administer JetStream.",
         DEFAULTS.commandPublishers,
       ),
       publishExemptions: {
@@ -132,7 +141,33 @@ export const natsConfigSafe: StackValidationPolicy = {
         default: 10,
         description: "Lowest bcrypt cost accepted.",
       },
-      monitorPorts: numberList("Monitor ports that must never be published publicly.", DEFAULTS.monitorPorts),
+      monitorPorts: numberList(
+        "Monitor ports that must never be published off loopback.",
+        DEFAULTS.monitorPorts,
+      ),
+      jetStreamAdminSubjects: stringList(
+        "JetStream API subjects (stream delete, purge, update…) only command publishers may publish.",
+        DEFAULTS.jetStreamAdminSubjects,
+      ),
+      consoleUser: {
+        type: "string",
+        default: DEFAULTS.consoleUser,
+        description: "The read-only console's NATS user.",
+      },
+      consolePublish: stringList(
+        "The only subjects the console user may publish (its inboxes, JetStream account info).",
+        DEFAULTS.consolePublish,
+      ),
+      monitorBindAllInContainer: {
+        type: "boolean",
+        default: false,
+        description:
+          "Accept a monitor bound to every interface of the container's own network namespace (for a publish on host loopback); never in host network mode.",
+      },
+      imageDefaultConfigs: stringList(
+        "Config paths the image's default command may load; a server started without --config must find an uploaded config at each.",
+        DEFAULTS.imageDefaultConfigs,
+      ),
     },
   },
   validateStack: (args, reportViolation) => {
@@ -148,10 +183,44 @@ export const natsConfigSafe: StackValidationPolicy = {
   },
 };
 
+/** The configs to judge: every nats.conf uploaded, and whatever file the server is started with. */
+function loadedConfigs(props: PropertyBag, uploads: Upload[], config: Config) {
+  const start = serverStart(props);
+  const problems = [...start.problems];
+  const byPath = (file: string) => uploads.find((u) => absolute(u.file) === file);
+  const judged = uploads.filter((u) => isNatsConfUpload(u.file));
+  const add = (upload: Upload) => {
+    if (!judged.some((u) => absolute(u.file) === absolute(upload.file))) judged.push(upload);
+  };
+  if (start.configPath !== undefined) {
+    const loaded = byPath(start.configPath);
+    if (loaded) add(loaded);
+    else
+      problems.push(
+        `it loads ${start.configPath}, which is not an uploaded file, so what it allows is unchecked. Fix: point --config at the uploaded config`,
+      );
+  }
+  if (start.imageDefault) {
+    const missing = config.imageDefaultConfigs.filter((file) => !byPath(absolute(file)));
+    for (const file of config.imageDefaultConfigs) {
+      const loaded = byPath(absolute(file));
+      if (loaded) add(loaded);
+    }
+    if (missing.length > 0)
+      problems.push(
+        `no command is set, so the image's default command loads its own config (${missing.join(" or ")}), not an uploaded, checked file. Fix: set command to nats-server --config <uploaded config>`,
+      );
+  }
+  return { problems, judged };
+}
+
 function judgeNats(resourceName: string, urn: string, props: PropertyBag, uploads: Upload[], config: Config) {
-  const messages: string[] = [];
+  const natsUploads = uploads.filter((u) => isNatsConfUpload(u.file));
+  if (!runsNatsServer(props) && natsUploads.length === 0) return [];
   const label = `Container ${resourceLabel(containerName(props, resourceName), urn)}`;
-  for (const upload of uploads.filter((u) => isNatsConfUpload(u.file))) {
+  const { problems, judged } = loadedConfigs(props, uploads, config);
+  const messages = problems.map((problem) => `${label}: NATS server start: ${problem}.`);
+  for (const upload of judged) {
     let conf: NatsConfig;
     try {
       conf = parseNatsConf(upload.content, includeResolver(upload.file, uploads));
@@ -162,15 +231,23 @@ function judgeNats(resourceName: string, urn: string, props: PropertyBag, upload
       );
       continue;
     }
-    const problems = [
+    const guard = {
+      commandPublishers: config.commandPublishers,
+      forbidden: config.forbiddenPublish,
+      exemptions: config.publishExemptions,
+    };
+    const found = [
       ...conf.unresolvedIncludes.map(
         (inc) =>
           `include '${inc}' is not uploaded with the config, so it cannot be checked. Fix: upload it beside the config`,
       ),
+      ...identityProblems(conf.root),
       ...userProblems(conf, config),
-      ...monitorProblems(conf, props, config),
+      ...accountProblems(conf.root, guard),
+      ...listenerProblems(conf.root),
+      ...monitorProblems(conf.root, props, config),
     ];
-    for (const problem of problems) messages.push(`${label}: NATS config ${upload.file}: ${problem}.`);
+    for (const problem of found) messages.push(`${label}: NATS config ${upload.file}: ${problem}.`);
   }
   return messages;
 }

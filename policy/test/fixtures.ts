@@ -234,6 +234,7 @@ export function nats(extra: Record<string, unknown> = {}) {
       { internal: 8222, external: 8222, ip: "127.0.0.1" },
     ],
     uploads: [{ file: "/etc/nats/nats.conf", content: NATS_CONF }],
+    command: ["nats-server", "--config", "/etc/nats/nats.conf"],
     ...extra,
   });
 }

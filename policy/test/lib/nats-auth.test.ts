@@ -9,11 +9,13 @@ describe("nats auth model", () => {
       authorization { default_permissions: { publish: "a" }, users: [ { user: x }, { username: y, pass: p, permissions: { pub: "b" } }, 5 ], user: solo, password: s }
       accounts { A: { users: [ { nkey: UABC } ] }, B: 3 }
     `);
+    const top = { account: "$G", nkey: undefined };
     expect(natsUsers(root)).toEqual([
-      { name: "x", password: undefined, permissions: { publish: "a" } },
-      { name: "y", password: "p", permissions: { pub: "b" } },
-      { name: "solo", password: "s", permissions: undefined },
-      { name: "UABC", password: undefined, permissions: undefined },
+      { name: "x", password: undefined, permissions: { publish: "a" }, ...top },
+      { name: "y", password: "p", permissions: { pub: "b" }, ...top },
+      { name: "solo", password: "s", permissions: undefined, ...top },
+      // Account names are keys, lower-cased by the parser.
+      { name: "UABC", account: "a", password: undefined, nkey: "UABC", permissions: undefined },
     ]);
     expect(natsUsers(parseNatsConf("port: 1").root)).toEqual([]);
   });
@@ -58,6 +60,15 @@ describe("nats auth model", () => {
       { key: "monitor_port", host: "127.0.0.1", port: 8222 },
     ]);
     expect(ep("net: 0.0.0.0\nhttp_port: 1")).toEqual([{ key: "http_port", host: "0.0.0.0", port: 1 }]);
+    // The client listener's host is the monitor's too (nats-server 2.9: "listen: 127.0.0.2:14222"
+    // with http_port starts the monitor on 127.0.0.2).
+    expect(ep("listen: 10.0.0.5:4222\nhttp_port: 8222")).toEqual([
+      { key: "http_port", host: "10.0.0.5", port: 8222 },
+    ]);
+    expect(ep("listen: 4222\nhttp_port: 8222")).toEqual([{ key: "http_port", host: undefined, port: 8222 }]);
+    expect(ep("host: 127.0.0.1\nlisten: 10.0.0.5:4222\nhttp_port: 8222")).toEqual([
+      { key: "http_port", host: "127.0.0.1", port: 8222 },
+    ]);
     expect(ep("port: 4222")).toEqual([]);
   });
 });

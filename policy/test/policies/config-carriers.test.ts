@@ -32,6 +32,9 @@ const service = (name: string, image: string, mounts: Record<string, unknown>[],
   props: container(name, { image, mounts, ...extra }).properties,
 });
 
+// The server loads the carried file (nats-config-safe refuses a server started on another one).
+const NATS_COMMAND = { command: ["nats-server", "--config", "/etc/nats/nats.conf"] };
+
 describe("config carriers", () => {
   it("maps a carrier's upload to the path the service mounts the volume at", () => {
     const files = effectiveUploads(
@@ -60,9 +63,12 @@ describe("config carriers", () => {
       carrier("nats-config", "titan-nats-config", "/etc/nats", [
         { file: "/etc/nats/nats.conf", content: bad },
       ]),
-      service("nats", "nats@sha256:x", [
-        { type: "volume", source: "titan-nats-config", target: "/etc/nats", readOnly: true },
-      ]),
+      service(
+        "nats",
+        "nats@sha256:x",
+        [{ type: "volume", source: "titan-nats-config", target: "/etc/nats", readOnly: true }],
+        NATS_COMMAND,
+      ),
     ]);
     expect(messages.length).toBeGreaterThan(0);
     for (const m of messages)
@@ -76,9 +82,12 @@ describe("config carriers", () => {
         carrier("nats-config", "titan-nats-config", "/etc/nats", [
           { file: "/etc/nats/nats.conf", content: NATS_CONF },
         ]),
-        service("nats", "nats@sha256:x", [
-          { type: "volume", source: "titan-nats-config", target: "/etc/nats", readOnly: true },
-        ]),
+        service(
+          "nats",
+          "nats@sha256:x",
+          [{ type: "volume", source: "titan-nats-config", target: "/etc/nats", readOnly: true }],
+          NATS_COMMAND,
+        ),
       ]),
     ).toEqual([]);
   });

@@ -12,6 +12,14 @@ const check = (content: string, extra: Record<string, unknown> = {}, config = {}
 const users = (entries: string) => `http: 127.0.0.1:8222\nauthorization { users = [ ${entries} ] }`;
 const user = (name: string, perms: string, password = BCRYPT_11) =>
   `{ user: ${name}, password: "${password}", permissions: ${perms} }`;
+/** A safe user list, so that a test about the monitor or listeners sees only its own finding. */
+const AUTH = `authorization { users = [ ${user("brain", '{ publish: ">" }')} ] }`;
+const withAuth = (conf: string) => `${AUTH}\n${conf}`;
+const PREFIX = `Container 'nats' (urn:pulumi:test::titan::${T.container}::nats): NATS config /etc/nats/nats.conf: `;
+const wholesale = (name: string, allow = ">") =>
+  `${PREFIX}user '${name}' may call the JetStream API wholesale: publish allow '${allow}' reaches '$JS.API.x'; only brain may. Fix: allow only the exact $JS.API calls it makes.`;
+const command = (name: string) =>
+  `${PREFIX}user '${name}' may publish command subject 'titan.cmd.x' (publish allow >); only brain may publish under titan.cmd.>. Fix: narrow its publish allow list or deny the command subjects.`;
 
 describe("nats-config-safe", () => {
   it("passes the Titan config", async () => {
@@ -58,40 +66,49 @@ describe("nats-config-safe", () => {
 
   it("counts deny lists that cover the command subjects", async () => {
     expect(await check(users(user("console", '{ publish: { deny: ">" } }')))).toEqual([]);
-    expect(await check(users(user("hunter", '{ publish: { allow: ">", deny: ["titan.cmd.>"] } }')))).toEqual(
-      [],
-    );
+    expect(
+      await check(users(user("hunter", '{ publish: { allow: "titan.>", deny: ["titan.cmd.>"] } }'))),
+    ).toEqual([]);
     const [partial] = await check(
-      users(user("hunter", '{ publish: { allow: ">", deny: ["titan.cmd.execution.>"] } }')),
+      users(user("hunter", '{ publish: { allow: "titan.>", deny: ["titan.cmd.execution.>"] } }')),
     );
     expect(partial).toContain("may publish command subject 'titan.cmd.x'");
   });
 
   it("treats missing permissions, default_permissions and single users as full publish", async () => {
     expect(await check(users(`{ user: hunter, password: "${BCRYPT_11}" }`))).toEqual([
-      expect.stringContaining(
-        "user 'hunter' may publish command subject 'titan.cmd.x' (publish allow >); only brain may publish under titan.cmd.>. Fix: narrow its publish allow list or deny the command subjects.",
-      ),
+      command("hunter"),
+      wholesale("hunter"),
     ]);
     const defaults = `authorization { default_permissions: { publish: "titan.evt.>" }, users: [ { user: x, password: "${BCRYPT_11}" } ] }`;
-    expect(await check(defaults)).toEqual([]);
-    expect(await check(`authorization { user: admin, password: "${BCRYPT_11}" }`)).toHaveLength(1);
+    expect(await check(`http: 127.0.0.1:8222\n${defaults}`)).toEqual([]);
     expect(
-      await check(`accounts { A { users: [ { user: sneaky, password: "${BCRYPT_11}" } ] } }`),
-    ).toHaveLength(1);
+      await check(`http: 127.0.0.1:8222\nauthorization { user: admin, password: "${BCRYPT_11}" }`),
+    ).toEqual([command("admin"), wholesale("admin")]);
+    expect(
+      await check(
+        `accounts { A { users: [ { user: sneaky, password: "${BCRYPT_11}" } ] } }\nhttp: 127.0.0.1:8222`,
+      ),
+    ).toEqual([command("sneaky"), wholesale("sneaky")]);
   });
 
-  it("keeps the monitor off public addresses", async () => {
-    const [host] = await check(`http: 203.0.113.5:8222`);
+  it("keeps the monitor on loopback", async () => {
+    const [host] = await check(withAuth(`http: 203.0.113.5:8222`));
     expect(host).toContain("monitor (http) binds host '203.0.113.5'");
-    expect(await check(`http_port: 8222`, { ports: [{ internal: 8222, ip: "127.0.0.1" }] })).toEqual([]);
-    const [published] = await check(`monitor_port: 8222`, { ports: [{ internal: 8222, external: 8222 }] });
-    expect(published).toContain("publishes the monitor port 8222 on public address 0.0.0.0");
-    expect(await check(`http: "[::]:8222"`, { ports: [] })).toEqual([]);
-    expect(await check(`http: "monitor.example.com:8222"`)).toEqual([
-      expect.stringContaining("monitor (http) binds host 'monitor.example.com'. Fix: bind it to 127.0.0.1."),
+    const loopbackOnly = { ports: [{ internal: 8222, ip: "127.0.0.1" }] };
+    expect(await check(withAuth(`http_port: 8222\nhttp_host: 127.0.0.1`), loopbackOnly)).toEqual([]);
+    const [published] = await check(withAuth(`monitor_port: 8222\nhttp_host: 127.0.0.1`), {
+      ports: [{ internal: 8222, external: 8222 }],
+    });
+    expect(published).toContain("publishes the monitor port 8222 on 0.0.0.0, not on loopback");
+    expect(await check(withAuth(`http: "monitor.example.com:8222"`))).toEqual([
+      expect.stringContaining(
+        "monitor (http) binds host 'monitor.example.com' (every container on its networks reaches it)",
+      ),
     ]);
-    expect(await check(`https: 10.0.0.5:8222`)).toEqual([]);
+    expect(await check(withAuth(`https: 10.0.0.5:8222`))).toEqual([
+      expect.stringContaining("monitor (https) binds host '10.0.0.5'"),
+    ]);
   });
 
   it("fails closed on unparseable configs and missing includes", async () => {
@@ -113,7 +130,7 @@ describe("nats-config-safe", () => {
 
   it("honours configured publishers", async () => {
     const conf = users(user("orchestrator", '{ publish: ">" }'));
-    expect(await check(conf)).toHaveLength(1);
+    expect(await check(conf)).toEqual([command("orchestrator"), wholesale("orchestrator")]);
     expect(await check(conf, {}, { commandPublishers: ["orchestrator"] })).toEqual([]);
   });
 });
@@ -127,6 +144,8 @@ describe("nats-config-safe: exact verdicts and boundaries", () => {
   const run = (props: Record<string, unknown>, config = {}) =>
     runResourcePolicy(natsConfigSafe, { type: T.container, name: "nats", props }, config);
   const uploads = (...files: { file: string; content: string }[]) => nats({ uploads: files }).properties;
+  const startedWith = (config: string, ...files: { file: string; content: string }[]) =>
+    nats({ uploads: files, command: ["nats-server", "--config", config] }).properties;
 
   it("ignores resources that are not containers", async () => {
     expect(
@@ -190,8 +209,9 @@ describe("nats-config-safe: exact verdicts and boundaries", () => {
 
   it("recognises nats.conf and nats-server.conf anywhere, and nothing else", async () => {
     const bad = "authorization {";
+    const loaded = { file: "/etc/nats/nats.conf", content: NATS_CONF };
     for (const file of ["/etc/nats/nats.conf", "nats.conf", "/config/nats-server.conf"]) {
-      expect(await run(uploads({ file, content: bad })), file).toEqual([
+      expect(await run(startedWith(`/${file}`.replace("//", "/"), { file, content: bad })), file).toEqual([
         expect.stringContaining(`NATS config ${file} cannot be parsed`),
       ]);
     }
@@ -201,13 +221,14 @@ describe("nats-config-safe: exact verdicts and boundaries", () => {
       "/etc/nats/nats.yaml",
       "/etc/nats/auth.conf",
     ]) {
-      expect(await run(uploads({ file, content: bad })), file).toEqual([]);
+      expect(await run(uploads(loaded, { file, content: bad })), file).toEqual([]);
     }
   });
 
   it("reports a parse failure with the exact framing, and still checks the next config", async () => {
     const messages = await run(
-      uploads(
+      startedWith(
+        "/b/nats.conf",
         { file: "/a/nats.conf", content: "authorization {" },
         { file: "/b/nats.conf", content: users(user("svc", evtOnly, "plain")) },
       ),
@@ -248,57 +269,52 @@ describe("nats-config-safe: exact verdicts and boundaries", () => {
       ),
     ).toEqual([
       `${prefix()}include 'auth.conf' is not uploaded with the config, so it cannot be checked. Fix: upload it beside the config.`,
+      `${prefix()}no user is defined (no authorization or accounts users), so any client connects without credentials. Fix: give each service its own user with a bcrypt password or nkey.`,
     ]);
   });
 
-  it("accepts loopback, wildcard and private monitor hosts and reports public ones exactly", async () => {
-    for (const http of [
-      "localhost:8222",
-      "127.0.0.2:8222",
-      "0.0.0.0:8222",
-      '"[::]:8222"',
-      '"[::]"',
-      '"::1"',
-      "192.168.1.4:8222",
-    ]) {
-      expect(await check(`http: ${http}`), http).toEqual([]);
+  it("accepts loopback monitor hosts and reports every other one exactly", async () => {
+    for (const http of ["localhost:8222", "127.0.0.2:8222", '"[::1]:8222"', '"::1"']) {
+      expect(await check(withAuth(`http: ${http}`)), http).toEqual([]);
     }
-    expect(await check("http_port: 8222")).toEqual([]);
-    expect(await check("http: 8.8.8.8:8222")).toEqual([
-      `${prefix()}monitor (http) binds host '8.8.8.8'. Fix: bind it to 127.0.0.1.`,
-    ]);
-    expect(await check("https: 8.8.8.8:8222")).toEqual([
-      `${prefix()}monitor (https) binds host '8.8.8.8'. Fix: bind it to 127.0.0.1.`,
-    ]);
+    const binds = (key: string, host: string) =>
+      `${prefix()}monitor (${key}) binds host '${host}' (every container on its networks reaches it), and the monitor has no authentication. Fix: bind it to 127.0.0.1.`;
+    for (const [http, host] of [
+      ["0.0.0.0:8222", "0.0.0.0"],
+      ['"[::]:8222"', "::"],
+      ["192.168.1.4:8222", "192.168.1.4"],
+      ["8.8.8.8:8222", "8.8.8.8"],
+    ]) {
+      expect(await check(withAuth(`http: ${http}`)), http).toEqual([binds("http", host ?? "")]);
+    }
+    expect(await check(withAuth("https: 8.8.8.8:8222"))).toEqual([binds("https", "8.8.8.8")]);
+    // No host anywhere: nats-server binds every interface.
+    expect(await check(withAuth("http_port: 8222"))).toEqual([binds("http_port", "0.0.0.0")]);
   });
 
-  it("reports the monitor port published publicly on either side of the mapping, exactly", async () => {
-    const conf = "http: 127.0.0.1:8222";
-    expect(await check(conf, { ports: [{ internal: 8222, external: 18222 }] })).toEqual([
-      `${prefix()}container publishes the monitor port 8222 on public address 0.0.0.0. Fix: publish it on loopback only.`,
-    ]);
-    expect(await check(conf, { ports: [{ internal: 9000, external: 8222 }] })).toEqual([
-      `${prefix()}container publishes the monitor port 9000 on public address 0.0.0.0. Fix: publish it on loopback only.`,
-    ]);
-    expect(await check(conf, { ports: [{ external: 8222 }] })).toEqual([
-      `${prefix()}container publishes the monitor port 8222 on public address 0.0.0.0. Fix: publish it on loopback only.`,
-    ]);
+  it("reports the monitor port published off loopback on either side of the mapping, exactly", async () => {
+    const conf = withAuth("http: 127.0.0.1:8222");
+    const off = (port: number, ip = "0.0.0.0") =>
+      `${prefix()}container publishes the monitor port ${port} on ${ip}, not on loopback. Fix: publish it on 127.0.0.1 only.`;
+    expect(await check(conf, { ports: [{ internal: 8222, external: 18222 }] })).toEqual([off(8222)]);
+    expect(await check(conf, { ports: [{ internal: 9000, external: 8222 }] })).toEqual([off(9000)]);
+    expect(await check(conf, { ports: [{ external: 8222 }] })).toEqual([off(8222)]);
     expect(await check(conf, { ports: [{ internal: 4222, external: 4222 }] })).toEqual([]);
-    expect(await check(conf, { ports: [{ internal: 8222, external: 8222, ip: PRIVATE_IP }] })).toEqual([]);
+    expect(await check(conf, { ports: [{ internal: 8222, external: 8222, ip: PRIVATE_IP }] })).toEqual([
+      off(8222, PRIVATE_IP),
+    ]);
+    expect(await check(conf, { ports: [{ internal: 8222, external: 8222, ip: "127.0.0.1" }] })).toEqual([]);
   });
 
   it("treats the configured port and the config's own monitor port as monitor ports", async () => {
-    expect(await check("http: 127.0.0.1:9222", { ports: [{ internal: 9222, external: 9222 }] })).toEqual([
-      expect.stringContaining("publishes the monitor port 9222 on public address 0.0.0.0"),
-    ]);
     expect(
-      await check(
-        "listen: 0.0.0.0:4222",
-        { ports: [{ internal: 7777, external: 7777 }] },
-        { monitorPorts: [7777] },
-      ),
+      await check(withAuth("http: 127.0.0.1:9222"), { ports: [{ internal: 9222, external: 9222 }] }),
+    ).toEqual([expect.stringContaining("publishes the monitor port 9222 on 0.0.0.0")]);
+    const listen = withAuth("listen: 0.0.0.0:4222");
+    expect(
+      await check(listen, { ports: [{ internal: 7777, external: 7777 }] }, { monitorPorts: [7777] }),
     ).toEqual([expect.stringContaining("publishes the monitor port 7777")]);
-    expect(await check("listen: 0.0.0.0:4222", { ports: [{ internal: 7777, external: 7777 }] })).toEqual([]);
+    expect(await check(listen, { ports: [{ internal: 7777, external: 7777 }] })).toEqual([]);
   });
 
   it("declares its config options with the defaults it applies", () => {
@@ -309,6 +325,11 @@ describe("nats-config-safe: exact verdicts and boundaries", () => {
       "forbiddenPublish",
       "minBcryptCost",
       "monitorPorts",
+      "jetStreamAdminSubjects",
+      "consoleUser",
+      "consolePublish",
+      "monitorBindAllInContainer",
+      "imageDefaultConfigs",
     ]);
     for (const [key, schema] of Object.entries(properties)) {
       expect(schema, key).toMatchObject({ description: expect.stringMatching(/\S/) });
@@ -328,5 +349,22 @@ describe("nats-config-safe: exact verdicts and boundaries", () => {
       description: expect.stringMatching(/bcrypt/),
     });
     expect(properties.monitorPorts).toMatchObject({ default: [8222] });
+    expect(properties.jetStreamAdminSubjects).toMatchObject({
+      default: expect.arrayContaining([
+        "$JS.API.STREAM.DELETE.>",
+        "$JS.API.STREAM.PURGE.>",
+        "$JS.API.STREAM.UPDATE.>",
+      ]),
+    });
+    expect(properties.consoleUser).toEqual({
+      type: "string",
+      default: "console",
+      description: expect.any(String),
+    });
+    expect(properties.consolePublish).toMatchObject({ default: ["_INBOX.>", "$JS.API.INFO"] });
+    expect(properties.monitorBindAllInContainer).toMatchObject({ type: "boolean", default: false });
+    expect(properties.imageDefaultConfigs).toMatchObject({
+      default: ["/etc/nats/nats-server.conf", "/nats-server.conf"],
+    });
   });
 });
