@@ -22,7 +22,10 @@ export const appPlatformAllowlist: ResourceValidationPolicy = {
   severity: "high",
   configSchema: {
     properties: {
-      allowedApps: stringList("App Platform app names (spec.name) that may be deployed.", DEFAULTS.allowedApps),
+      allowedApps: stringList(
+        "App Platform app names (spec.name) that may be deployed.",
+        DEFAULTS.allowedApps,
+      ),
     },
   },
   validateResource: (args, reportViolation) => {

@@ -43,7 +43,12 @@ function originDependencies(cdn: PolicyResource): PolicyResource[] {
   return via.filter((r) => r.type === SPACES_BUCKET_TYPE);
 }
 
-function judgeCdn(cdn: PolicyResource, buckets: PolicyResource[], config: Config, report: (m: string) => void) {
+function judgeCdn(
+  cdn: PolicyResource,
+  buckets: PolicyResource[],
+  config: Config,
+  report: (m: string) => void,
+) {
   const label = `CDN ${resourceLabel(cdn.name, cdn.urn)}`;
   const origin = asText(cdn.props.origin) ?? "";
   const parsed = parseOrigin(origin);
@@ -65,7 +70,11 @@ function judgeCdn(cdn: PolicyResource, buckets: PolicyResource[], config: Config
         `${label} publishes bucket ${resourceLabel(bucket.name, bucket.urn)}, the stack's backup bucket (${reason}). Fix: never put a CDN in front of the backups; serve public assets from a bucket of their own.`,
       );
   }
-  if (asText(cdn.props.customDomain) && !asText(cdn.props.certificateName) && !asText(cdn.props.certificateId))
+  if (
+    asText(cdn.props.customDomain) &&
+    !asText(cdn.props.certificateName) &&
+    !asText(cdn.props.certificateId)
+  )
     report(
       `${label} serves custom domain '${asText(cdn.props.customDomain)}' without a certificate. Fix: set certificateName to a DigitalOcean certificate for that domain.`,
     );

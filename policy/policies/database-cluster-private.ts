@@ -49,7 +49,8 @@ export const databaseClusterPrivate: StackValidationPolicy = {
       // A firewall without rules trusts nothing, and DigitalOcean then admits every address.
       if (asRecordArray(firewall.props.rules).length === 0) continue;
       const refs = referenceTexts(firewall.props.clusterId);
-      for (const cluster of resolveReferences(firewall, "clusterId", refs, clusters).targets) guarded.add(cluster);
+      for (const cluster of resolveReferences(firewall, "clusterId", refs, clusters).targets)
+        guarded.add(cluster);
     }
     for (const cluster of clusters) {
       const label = `Database cluster ${resourceLabel(cluster.name, cluster.urn)}`;

@@ -24,8 +24,20 @@ export const kubernetesClusterSafe: ResourceValidationPolicy = {
   configSchema: {
     properties: {
       allowlist: stringList("CIDRs operators may reach the Kubernetes API from.", DEFAULTS.allowlist),
-      maxPrefixV4: { type: "integer", minimum: 0, maximum: 32, default: 24, description: "Widest IPv4 prefix allowed." },
-      maxPrefixV6: { type: "integer", minimum: 0, maximum: 128, default: 48, description: "Widest IPv6 prefix allowed." },
+      maxPrefixV4: {
+        type: "integer",
+        minimum: 0,
+        maximum: 32,
+        default: 24,
+        description: "Widest IPv4 prefix allowed.",
+      },
+      maxPrefixV6: {
+        type: "integer",
+        minimum: 0,
+        maximum: 128,
+        default: 48,
+        description: "Widest IPv6 prefix allowed.",
+      },
     },
   },
   validateResource: (args, reportViolation) => {
@@ -33,7 +45,9 @@ export const kubernetesClusterSafe: ResourceValidationPolicy = {
     const config = withDefaults(DEFAULTS, args.getConfig());
     const label = `Kubernetes cluster ${resourceLabel(args.name, args.urn)}`;
     if (!asText(args.props.vpcUuid))
-      reportViolation(`${label} has no vpcUuid, so it is not placed in the stack's VPC. Fix: set vpcUuid to the VPC's id.`);
+      reportViolation(
+        `${label} has no vpcUuid, so it is not placed in the stack's VPC. Fix: set vpcUuid to the VPC's id.`,
+      );
     if (!isRecord(args.props.nodePool))
       reportViolation(
         `${label} has no readable nodePool, so the pack cannot tell what its nodes are (fail closed). Fix: declare the default nodePool with a name and size.`,

@@ -28,7 +28,9 @@ function targetPorts(props: Record<string, unknown>): { where: string; raw: unkn
     raw: rule.targetPort,
     rule: `${asText(rule.entryProtocol) ?? "?"} ${asText(rule.entryPort) ?? "?"} -> ${asText(rule.targetProtocol) ?? "?"} ${asText(rule.targetPort) ?? "?"}`,
   }));
-  const glb = isRecord(props.glbSettings) ? [{ where: "glbSettings", raw: props.glbSettings.targetPort }] : [];
+  const glb = isRecord(props.glbSettings)
+    ? [{ where: "glbSettings", raw: props.glbSettings.targetPort }]
+    : [];
   return [...rules, ...glb];
 }
 
@@ -102,7 +104,10 @@ export const loadBalancerSafe: StackValidationPolicy = {
   configSchema: {
     properties: {
       protectedPorts: numberList("Internal ports no load balancer may forward to.", DEFAULTS.protectedPorts),
-      allowedTargetPorts: numberList("The only backend ports a load balancer may forward to.", DEFAULTS.allowedTargetPorts),
+      allowedTargetPorts: numberList(
+        "The only backend ports a load balancer may forward to.",
+        DEFAULTS.allowedTargetPorts,
+      ),
       publicIngressTags: stringList("Droplet tags a load balancer may target.", DEFAULTS.publicIngressTags),
       tradingTags: stringList("Droplet tags that mark the trading plane.", DEFAULTS.tradingTags),
     },
@@ -117,4 +122,3 @@ export const loadBalancerSafe: StackValidationPolicy = {
     }
   },
 };
-

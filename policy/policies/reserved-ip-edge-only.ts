@@ -16,7 +16,10 @@ interface Config {
   tradingTags: string[];
 }
 
-const DEFAULTS: Config = { publicIngressTags: ["titan-edge", "titan-single"], tradingTags: ["titan-trading"] };
+const DEFAULTS: Config = {
+  publicIngressTags: ["titan-edge", "titan-single"],
+  tradingTags: ["titan-trading"],
+};
 
 export const reservedIpEdgeOnly: StackValidationPolicy = {
   name: "reserved-ip-edge-only",
@@ -26,7 +29,10 @@ export const reservedIpEdgeOnly: StackValidationPolicy = {
   severity: "critical",
   configSchema: {
     properties: {
-      publicIngressTags: stringList("Droplet tags that may hold a public address.", DEFAULTS.publicIngressTags),
+      publicIngressTags: stringList(
+        "Droplet tags that may hold a public address.",
+        DEFAULTS.publicIngressTags,
+      ),
       tradingTags: stringList("Droplet tags that mark the trading plane.", DEFAULTS.tradingTags),
     },
   },

@@ -18,7 +18,8 @@ function statementProblem(statement: unknown): string | undefined {
   if (statement.Effect === "Deny") return undefined;
   if ("NotPrincipal" in statement) return "allows every principal but those in NotPrincipal";
   if (!("Principal" in statement)) return "allows with no Principal, which the pack cannot read";
-  if (isPublicPrincipal(statement.Principal)) return `allows Principal ${JSON.stringify(statement.Principal)}`;
+  if (isPublicPrincipal(statement.Principal))
+    return `allows Principal ${JSON.stringify(statement.Principal)}`;
   return undefined;
 }
 
@@ -36,7 +37,7 @@ function parsePolicy(raw: unknown): PropertyBag | string {
 export const spacesBucketPolicyPrivate: ResourceValidationPolicy = {
   name: "spaces-bucket-policy-private",
   description:
-    "A Spaces bucket policy never allows anonymous or wildcard principals (Principal \"*\", AWS \"*\", NotPrincipal), and a policy that cannot be parsed is refused.",
+    'A Spaces bucket policy never allows anonymous or wildcard principals (Principal "*", AWS "*", NotPrincipal), and a policy that cannot be parsed is refused.',
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: (args, reportViolation) => {
@@ -44,7 +45,9 @@ export const spacesBucketPolicyPrivate: ResourceValidationPolicy = {
     const label = `Spaces bucket policy ${resourceLabel(args.name, args.urn)}`;
     const policy = parsePolicy(args.props.policy);
     if (typeof policy === "string") {
-      reportViolation(`${label}: the policy ${policy}, so the pack cannot tell whom it opens the bucket to (fail closed). Fix: give the policy as a JSON object text.`);
+      reportViolation(
+        `${label}: the policy ${policy}, so the pack cannot tell whom it opens the bucket to (fail closed). Fix: give the policy as a JSON object text.`,
+      );
       return;
     }
     const raw = policy.Statement;
@@ -57,6 +60,8 @@ export const spacesBucketPolicyPrivate: ResourceValidationPolicy = {
         );
     });
     if (statements.length === 0)
-      reportViolation(`${label}: the policy has no Statement, so the pack cannot tell what it grants (fail closed). Fix: remove the empty policy.`);
+      reportViolation(
+        `${label}: the policy has no Statement, so the pack cannot tell what it grants (fail closed). Fix: remove the empty policy.`,
+      );
   },
 };

@@ -3,6 +3,7 @@ import { resourceLabel } from "../lib/firewall";
 import { asArray, asRecord, asRecordArray, asText } from "../lib/props";
 
 const SPACES_BUCKET_TYPE = "digitalocean:index/spacesBucket:SpacesBucket";
+// biome-ignore lint/security/noSecrets: a Pulumi type token, not a secret
 const SPACES_CORS_TYPE = "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration";
 
 /** Methods that only read; every other method (or an unreadable one) can change the bucket. */

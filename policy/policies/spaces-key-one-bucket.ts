@@ -16,10 +16,13 @@ export const spacesKeyOneBucket: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== SPACES_KEY_TYPE) return;
     const label = `Spaces key ${resourceLabel(args.name, args.urn)}`;
-    const fix = "Fix: grant read or readwrite on the one bucket the key is for, e.g. grants: [{ bucket: backups.name, permission: \"readwrite\" }].";
+    const fix =
+      'Fix: grant read or readwrite on the one bucket the key is for, e.g. grants: [{ bucket: backups.name, permission: "readwrite" }].';
     const grants = asRecordArray(args.props.grants);
     if (grants.length === 0) {
-      reportViolation(`${label} has no readable grants, so the pack cannot tell how wide it is (fail closed). ${fix}`);
+      reportViolation(
+        `${label} has no readable grants, so the pack cannot tell how wide it is (fail closed). ${fix}`,
+      );
       return;
     }
     const buckets = new Set<string>();
@@ -28,7 +31,9 @@ export const spacesKeyOneBucket: ResourceValidationPolicy = {
       const permission = (asText(grant.permission) ?? "").toLowerCase();
       const where = `${label}: grant #${i + 1} (${permission || "no permission"} on '${bucket}')`;
       if (!BUCKET_PERMISSIONS.has(permission))
-        reportViolation(`${where} is not a one-bucket permission (fullaccess reaches every bucket of the account). ${fix}`);
+        reportViolation(
+          `${where} is not a one-bucket permission (fullaccess reaches every bucket of the account). ${fix}`,
+        );
       else if (bucket === "" || bucket.includes("*"))
         reportViolation(`${where} names no single bucket, so it reaches every bucket of the account. ${fix}`);
       buckets.add(bucket);

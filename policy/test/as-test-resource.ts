@@ -9,7 +9,9 @@ export function asTestResource(r: EngineResource): TestResource {
     name: r.name,
     urn: r.urn,
     props: r.properties,
-    ...(r.options ? { opts: { protect: r.options.protect === true, ignoreChanges: r.options.ignoreChanges ?? [] } } : {}),
+    ...(r.options
+      ? { opts: { protect: r.options.protect === true, ignoreChanges: r.options.ignoreChanges ?? [] } }
+      : {}),
     ...(r.dependencies ? { dependencies: r.dependencies } : {}),
   };
 }

@@ -18,7 +18,10 @@ const prodConfig = JSON.parse(readFileSync(path.join(PACK_DIR, "config.prod.json
 >;
 const config = {
   ...prodConfig,
-  "secrets-rotation-epoch": { ...prodConfig["secrets-rotation-epoch"], ...NOW_CONFIG["secrets-rotation-epoch"] },
+  "secrets-rotation-epoch": {
+    ...prodConfig["secrets-rotation-epoch"],
+    ...NOW_CONFIG["secrets-rotation-epoch"],
+  },
   // Set through the engine's config path, as an operator would to admit one reviewed cluster or app.
   "kubernetes-cluster-safe": { allowlist: PROD_ALLOWLIST },
   "app-platform-allowlist": { allowedApps: ["titan-status"] },
@@ -32,6 +35,7 @@ const TYPES = {
   k8s: "digitalocean:index/kubernetesCluster:KubernetesCluster",
   ipAssignment: "digitalocean:index/reservedIpAssignment:ReservedIpAssignment",
   bucketPolicy: "digitalocean:index/spacesBucketPolicy:SpacesBucketPolicy",
+  // biome-ignore lint/security/noSecrets: a Pulumi type token, not a secret
   cors: "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration",
   key: "digitalocean:index/spacesKey:SpacesKey",
   cdn: "digitalocean:index/cdn:Cdn",
@@ -40,7 +44,13 @@ const EDGE_URN = `urn:pulumi:prod::titan::${T.droplet}::edge`;
 const TRADING_URN = `urn:pulumi:prod::titan::${T.droplet}::trading`;
 const DB_URN = `urn:pulumi:prod::titan::${TYPES.db}::pg`;
 const withDeps = (r: EngineResource, dependencies: string[]): EngineResource => ({ ...r, dependencies });
-const https = (targetPort: number) => ({ entryProtocol: "https", entryPort: 443, targetProtocol: "http", targetPort, certificateName: "c" });
+const https = (targetPort: number) => ({
+  entryProtocol: "https",
+  entryPort: 443,
+  targetProtocol: "http",
+  targetPort,
+  certificateName: "c",
+});
 const k8s = (controlPlaneFirewall: unknown, extra: Record<string, unknown> = {}) =>
   resource(TYPES.k8s, "k8s", {
     region: "fra1",
@@ -56,9 +66,16 @@ const bucketPolicy = (Principal: unknown) =>
   resource(TYPES.bucketPolicy, "backups-policy", {
     bucket: "titan-prod-backups",
     region: "fra1",
-    policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal, Action: "s3:GetObject", Resource: "*" }] }),
+    policy: JSON.stringify({
+      Statement: [{ Effect: "Allow", Principal, Action: "s3:GetObject", Resource: "*" }],
+    }),
   });
-const assets = resource(T.bucket, "assets", { name: "titan-prod-assets", region: "fra1", acl: "private", versioning: { enabled: true } });
+const assets = resource(T.bucket, "assets", {
+  name: "titan-prod-assets",
+  region: "fra1",
+  acl: "private",
+  versioning: { enabled: true },
+});
 
 interface Case {
   policy: string;
@@ -74,21 +91,55 @@ const cases: Case[] = [
     policy: "load-balancer-safe",
     says: "forwards internet traffic to protected internal port 3100.",
     unsafe: [resource(TYPES.lb, "lb", { dropletTag: "titan-edge", forwardingRules: [https(3100)] })],
-    safe: [resource(TYPES.lb, "lb", { dropletTag: "titan-edge", redirectHttpToHttps: true, forwardingRules: [https(443)] })],
+    safe: [
+      resource(TYPES.lb, "lb", {
+        dropletTag: "titan-edge",
+        redirectHttpToHttps: true,
+        forwardingRules: [https(443)],
+      }),
+    ],
   },
   {
     policy: "load-balancer-safe",
     says: "targets droplet 'trading'",
-    unsafe: [withDeps(resource(TYPES.lb, "lb", { dropletIds: [412000002], forwardingRules: [https(443)] }), [TRADING_URN])],
-    safe: [withDeps(resource(TYPES.lb, "lb", { dropletIds: [412000001], forwardingRules: [https(443)] }), [EDGE_URN])],
+    unsafe: [
+      withDeps(resource(TYPES.lb, "lb", { dropletIds: [412000002], forwardingRules: [https(443)] }), [
+        TRADING_URN,
+      ]),
+    ],
+    safe: [
+      withDeps(resource(TYPES.lb, "lb", { dropletIds: [412000001], forwardingRules: [https(443)] }), [
+        EDGE_URN,
+      ]),
+    ],
   },
   {
     policy: "database-cluster-private",
     says: "has no database firewall with a trusted source",
-    unsafe: [resource(TYPES.db, "pg", { engine: "pg", nodeCount: 1, region: "fra1", size: "db-s-1vcpu-1gb", privateNetworkUuid: "3f2a-vpc" })],
+    unsafe: [
+      resource(TYPES.db, "pg", {
+        engine: "pg",
+        nodeCount: 1,
+        region: "fra1",
+        size: "db-s-1vcpu-1gb",
+        privateNetworkUuid: "3f2a-vpc",
+      }),
+    ],
     safe: [
-      resource(TYPES.db, "pg", { engine: "pg", nodeCount: 1, region: "fra1", size: "db-s-1vcpu-1gb", privateNetworkUuid: "3f2a-vpc" }),
-      withDeps(resource(TYPES.dbFirewall, "pg-fw", { clusterId: "pg-id", rules: [{ type: "tag", value: "titan-trading" }] }), [DB_URN]),
+      resource(TYPES.db, "pg", {
+        engine: "pg",
+        nodeCount: 1,
+        region: "fra1",
+        size: "db-s-1vcpu-1gb",
+        privateNetworkUuid: "3f2a-vpc",
+      }),
+      withDeps(
+        resource(TYPES.dbFirewall, "pg-fw", {
+          clusterId: "pg-id",
+          rules: [{ type: "tag", value: "titan-trading" }],
+        }),
+        [DB_URN],
+      ),
     ],
   },
   {
@@ -121,8 +172,16 @@ const cases: Case[] = [
   {
     policy: "reserved-ip-edge-only",
     says: "puts a public address on droplet 'trading'",
-    unsafe: [withDeps(resource(TYPES.ipAssignment, "ip", { ipAddress: "192.0.2.1", dropletId: 412000002 }), [TRADING_URN])],
-    safe: [withDeps(resource(TYPES.ipAssignment, "ip", { ipAddress: "192.0.2.1", dropletId: 412000001 }), [EDGE_URN])],
+    unsafe: [
+      withDeps(resource(TYPES.ipAssignment, "ip", { ipAddress: "192.0.2.1", dropletId: 412000002 }), [
+        TRADING_URN,
+      ]),
+    ],
+    safe: [
+      withDeps(resource(TYPES.ipAssignment, "ip", { ipAddress: "192.0.2.1", dropletId: 412000001 }), [
+        EDGE_URN,
+      ]),
+    ],
   },
   {
     policy: "spaces-bucket-policy-private",
@@ -133,20 +192,42 @@ const cases: Case[] = [
   {
     policy: "spaces-bucket-safe",
     says: "CORS rule #1 lets any origin ('*') send PUT.",
-    unsafe: [resource(TYPES.cors, "cors", { bucket: "titan-prod-assets", region: "fra1", corsRules: [{ allowedOrigins: ["*"], allowedMethods: ["PUT"] }] })],
-    safe: [resource(TYPES.cors, "cors", { bucket: "titan-prod-assets", region: "fra1", corsRules: [{ allowedOrigins: ["*"], allowedMethods: ["GET"] }] })],
+    unsafe: [
+      resource(TYPES.cors, "cors", {
+        bucket: "titan-prod-assets",
+        region: "fra1",
+        corsRules: [{ allowedOrigins: ["*"], allowedMethods: ["PUT"] }],
+      }),
+    ],
+    safe: [
+      resource(TYPES.cors, "cors", {
+        bucket: "titan-prod-assets",
+        region: "fra1",
+        corsRules: [{ allowedOrigins: ["*"], allowedMethods: ["GET"] }],
+      }),
+    ],
   },
   {
     policy: "spaces-key-one-bucket",
     says: "grant #1 (fullaccess on '') is not a one-bucket permission",
     unsafe: [resource(TYPES.key, "key", { grants: [{ bucket: "", permission: "fullaccess" }] })],
-    safe: [resource(TYPES.key, "key", { name: "titan-prod-backup", grants: [{ bucket: "titan-prod-backups", permission: "readwrite" }] })],
+    safe: [
+      resource(TYPES.key, "key", {
+        name: "titan-prod-backup",
+        grants: [{ bucket: "titan-prod-backups", permission: "readwrite" }],
+      }),
+    ],
   },
   {
     policy: "cdn-origin-safe",
     says: "the stack's backup bucket (its name says it holds backups)",
     unsafe: [
-      resource(T.bucket, "backups", { name: "titan-prod-backups", region: "fra1", acl: "private", versioning: { enabled: true } }),
+      resource(T.bucket, "backups", {
+        name: "titan-prod-backups",
+        region: "fra1",
+        acl: "private",
+        versioning: { enabled: true },
+      }),
       resource(TYPES.cdn, "cdn", { origin: "titan-prod-backups.fra1.digitaloceanspaces.com" }),
     ],
     safe: [assets, resource(TYPES.cdn, "cdn", { origin: "titan-prod-assets.fra1.digitaloceanspaces.com" })],
@@ -184,7 +265,10 @@ describe("policy pack over the engine protocol: resource types that can expose T
     expect(diagnostics.filter((d) => d.policyName !== c.policy)).toEqual([]);
   });
 
-  it.each(cases.map((c) => [c.policy, c.says, c] as const))("%s accepts the safe neighbour of: %s", async (_p, _s, c) => {
-    expect(await evaluate(c.safe)).toEqual([]);
-  });
+  it.each(cases.map((c) => [c.policy, c.says, c] as const))(
+    "%s accepts the safe neighbour of: %s",
+    async (_p, _s, c) => {
+      expect(await evaluate(c.safe)).toEqual([]);
+    },
+  );
 });

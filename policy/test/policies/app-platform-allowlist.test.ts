@@ -35,7 +35,9 @@ describe("app-platform-allowlist", () => {
   it("does not match an app without a readable name, or by the resource name (adversarial)", async () => {
     const [noSpec] = await check({}, { allowedApps: [""] });
     expect(noSpec).toContain("(spec.name '') is not on the allow-list");
-    const [byResourceName] = await check(spec({ name: "other" }), { allowedApps: ["status", "titan-status"] });
+    const [byResourceName] = await check(spec({ name: "other" }), {
+      allowedApps: ["status", "titan-status"],
+    });
     expect(byResourceName).toContain("(spec.name 'other') is not on the allow-list (status, titan-status).");
   });
 });

@@ -13,12 +13,14 @@ const backupBucket = (): EngineResource => ({
   ...resource(T.bucket, "backup-bucket", { name: "titan-prod-store", region: "fra1", acl: "private" }),
   urn: BACKUP_URN,
 });
-const assets = () => resource(T.bucket, "assets", { name: "titan-prod-assets", region: "fra1", acl: "private" });
+const assets = () =>
+  resource(T.bucket, "assets", { name: "titan-prod-assets", region: "fra1", acl: "private" });
 const cdn = (props: Record<string, unknown>, dependencies?: string[]): EngineResource => ({
   ...resource(CDN, "assets-cdn", props),
   ...(dependencies ? { dependencies } : {}),
 });
-const check = (rs: EngineResource[], config = {}) => runStackPolicy(cdnOriginSafe, rs.map(asTestResource), config);
+const check = (rs: EngineResource[], config = {}) =>
+  runStackPolicy(cdnOriginSafe, rs.map(asTestResource), config);
 
 describe("cdn-origin-safe", () => {
   it("accepts a CDN on a stack bucket that is not the backups, with a certified custom domain", async () => {
@@ -31,12 +33,17 @@ describe("cdn-origin-safe", () => {
   });
 
   it("refuses the backup bucket, found by its URN's component even under a neutral name", async () => {
-    expect(await check([backupBucket(), cdn({ origin: "titan-prod-store.fra1.digitaloceanspaces.com" })])).toEqual([
+    expect(
+      await check([backupBucket(), cdn({ origin: "titan-prod-store.fra1.digitaloceanspaces.com" })]),
+    ).toEqual([
       `${LABEL} publishes bucket 'backup-bucket' (${BACKUP_URN}), the stack's backup bucket (it belongs to the backup component (titan:infra:Backup)). ` +
         "Fix: never put a CDN in front of the backups; serve public assets from a bucket of their own.",
     ]);
     const named = resource(T.bucket, "store", { name: "titan-backups-2", region: "fra1" });
-    const [byName] = await check([named, cdn({ origin: "https://TITAN-BACKUPS-2.fra1.digitaloceanspaces.com/" })]);
+    const [byName] = await check([
+      named,
+      cdn({ origin: "https://TITAN-BACKUPS-2.fra1.digitaloceanspaces.com/" }),
+    ]);
     expect(byName).toContain("the stack's backup bucket (its name says it holds backups)");
   });
 
@@ -52,13 +59,24 @@ describe("cdn-origin-safe", () => {
         "Fix: set origin to a bucket of this stack (bucket.bucketDomainName), never another host.",
     ]);
     // Right name, wrong region: another account's bucket of the same name.
-    expect(await check([assets(), cdn({ origin: "titan-prod-assets.nyc3.digitaloceanspaces.com" })])).toHaveLength(1);
-    expect(await check([assets(), cdn({ origin: "titan-prod-assets.fra1.digitaloceanspaces.com.evil.io" })])).toHaveLength(1);
+    expect(
+      await check([assets(), cdn({ origin: "titan-prod-assets.nyc3.digitaloceanspaces.com" })]),
+    ).toHaveLength(1);
+    expect(
+      await check([assets(), cdn({ origin: "titan-prod-assets.fra1.digitaloceanspaces.com.evil.io" })]),
+    ).toHaveLength(1);
     expect(await check([assets(), cdn({})])).toHaveLength(1);
   });
 
   it("refuses a custom domain without a certificate", async () => {
-    const [message] = await check([assets(), cdn({ origin: "titan-prod-assets.fra1.digitaloceanspaces.com", customDomain: "static.example.com", certificateName: " " })]);
+    const [message] = await check([
+      assets(),
+      cdn({
+        origin: "titan-prod-assets.fra1.digitaloceanspaces.com",
+        customDomain: "static.example.com",
+        certificateName: " ",
+      }),
+    ]);
     expect(message).toBe(
       `${LABEL} serves custom domain 'static.example.com' without a certificate. Fix: set certificateName to a DigitalOcean certificate for that domain.`,
     );

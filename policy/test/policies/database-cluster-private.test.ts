@@ -20,7 +20,11 @@ const cluster = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 // The program passes cluster.id: the input holds the provider id, the dependency names the cluster.
-const firewall = (rules: unknown, clusterId: unknown = "pg-cluster-id", dependencies = [CLUSTER_URN]): EngineResource => ({
+const firewall = (
+  rules: unknown,
+  clusterId: unknown = "pg-cluster-id",
+  dependencies = [CLUSTER_URN],
+): EngineResource => ({
   ...resource(FIREWALL, "pg-fw", { clusterId, rules }),
   dependencies,
 });
@@ -29,7 +33,11 @@ const check = (rs: EngineResource[]) => runStackPolicy(databaseClusterPrivate, r
 
 describe("database-cluster-private", () => {
   it("accepts a VPC cluster whose firewall trusts the trading tag, a droplet and a private range", async () => {
-    const rules = [...TRADING_TAG, { type: "droplet", value: "1002" }, { type: "ip_addr", value: "10.110.0.0/20" }];
+    const rules = [
+      ...TRADING_TAG,
+      { type: "droplet", value: "1002" },
+      { type: "ip_addr", value: "10.110.0.0/20" },
+    ];
     expect(await check([cluster(), firewall(rules)])).toEqual([]);
     // Resolved by the cluster's id when the engine sends it (outputs), with no dependency recorded.
     expect(await check([cluster({ id: "c-1" }), firewall(TRADING_TAG, "c-1", [])])).toEqual([]);
@@ -51,7 +59,9 @@ describe("database-cluster-private", () => {
   });
 
   it("refuses public ip_addr rules in any spelling, and app rules", async () => {
-    expect(await check([cluster(), firewall([...TRADING_TAG, { type: "ip_addr", value: "0.0.0.0/0" }])])).toEqual([
+    expect(
+      await check([cluster(), firewall([...TRADING_TAG, { type: "ip_addr", value: "0.0.0.0/0" }])]),
+    ).toEqual([
       `Database firewall 'pg-fw' (${FW_URN}): rule #2 (ip_addr '0.0.0.0/0') trusts a public (or unreadable) address range. Fix: trust only private VPC addresses, or the trading droplet by tag or id.`,
     ]);
     // Adversarial: camelCase type, IPv4-mapped IPv6, a split range, an unreadable value.
@@ -62,7 +72,9 @@ describe("database-cluster-private", () => {
       ["ip_addr", "203.0.113.10"],
     ]) {
       const messages = await check([cluster(), firewall([{ type, value }])]);
-      expect(messages, `${type} ${value}`).toEqual([expect.stringContaining("trusts a public (or unreadable) address range.")]);
+      expect(messages, `${type} ${value}`).toEqual([
+        expect.stringContaining("trusts a public (or unreadable) address range."),
+      ]);
     }
     const [app] = await check([cluster(), firewall([{ type: "app", value: "a1b2" }])]);
     expect(app).toBe(
@@ -74,6 +86,8 @@ describe("database-cluster-private", () => {
     const [message] = await check([cluster(), firewall([{ type: "vpc", value: "3f2a-vpc" }])]);
     expect(message).toContain("rule #1 (vpc '3f2a-vpc') has a trusted-source type the pack does not know");
     const [missing] = await check([cluster(), firewall([{ value: "10.0.0.0/8" }])]);
-    expect(missing).toContain("rule #1 (no type '10.0.0.0/8') has a trusted-source type the pack does not know");
+    expect(missing).toContain(
+      "rule #1 (no type '10.0.0.0/8') has a trusted-source type the pack does not know",
+    );
   });
 });

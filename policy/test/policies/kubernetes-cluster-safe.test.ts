@@ -23,7 +23,9 @@ describe("kubernetes-cluster-safe", () => {
   });
 
   it("refuses a public API endpoint, no VPC and no node pool", async () => {
-    expect(await check(safe({ vpcUuid: undefined, nodePool: undefined, controlPlaneFirewall: undefined }))).toEqual([
+    expect(
+      await check(safe({ vpcUuid: undefined, nodePool: undefined, controlPlaneFirewall: undefined })),
+    ).toEqual([
       `${LABEL} has no vpcUuid, so it is not placed in the stack's VPC. Fix: set vpcUuid to the VPC's id.`,
       `${LABEL} has no readable nodePool, so the pack cannot tell what its nodes are (fail closed). Fix: declare the default nodePool with a name and size.`,
       `${LABEL} does not enable controlPlaneFirewall, so its API endpoint is open to the whole internet. Fix: set controlPlaneFirewall: { enabled: true, allowedAddresses: [<allow-listed CIDRs>] }.`,

@@ -31,7 +31,10 @@ describe("load-balancer-safe", () => {
     const safe = lb({
       dropletTag: "titan-edge",
       redirectHttpToHttps: true,
-      forwardingRules: [https(443), { entryProtocol: "http", entryPort: 80, targetProtocol: "http", targetPort: 80 }],
+      forwardingRules: [
+        https(443),
+        { entryProtocol: "http", entryPort: 80, targetProtocol: "http", targetPort: 80 },
+      ],
     });
     expect(await check(stack(safe))).toEqual([]);
   });
@@ -54,16 +57,24 @@ describe("load-balancer-safe", () => {
     const [asText] = await check(stack(lb({ dropletTag: "titan-edge", forwardingRules: [https(" 4222 ")] })));
     expect(asText).toContain("to protected internal port 4222.");
     const [garbage] = await check(stack(lb({ dropletTag: "titan-edge", forwardingRules: [https("all")] })));
-    expect(garbage).toContain('forwarding rule #1 (https 443 -> http all) has an unreadable targetPort ("all"); counted as any port.');
-    const [glb] = await check(stack(lb({ type: "GLOBAL", glbSettings: { targetProtocol: "http", targetPort: 5432 } })));
-    expect(glb).toContain(`Load balancer 'web-lb' (${LB_URN}): glbSettings forwards internet traffic to protected internal port 5432.`);
+    expect(garbage).toContain(
+      'forwarding rule #1 (https 443 -> http all) has an unreadable targetPort ("all"); counted as any port.',
+    );
+    const [glb] = await check(
+      stack(lb({ type: "GLOBAL", glbSettings: { targetProtocol: "http", targetPort: 5432 } })),
+    );
+    expect(glb).toContain(
+      `Load balancer 'web-lb' (${LB_URN}): glbSettings forwards internet traffic to protected internal port 5432.`,
+    );
   });
 
   it("refuses plain HTTP without redirectHttpToHttps, whatever the case of the protocol", async () => {
     const http = { entryProtocol: " HTTP ", entryPort: 80, targetProtocol: "http", targetPort: 80 };
-    expect(await check(stack(lb({ dropletTag: "titan-edge", forwardingRules: [https(443), http] })))).toEqual([
-      `Load balancer 'web-lb' (${LB_URN}): forwarding rule(s) #2 accept plain HTTP and redirectHttpToHttps is not true. Fix: set redirectHttpToHttps: true so no request is served over HTTP.`,
-    ]);
+    expect(await check(stack(lb({ dropletTag: "titan-edge", forwardingRules: [https(443), http] })))).toEqual(
+      [
+        `Load balancer 'web-lb' (${LB_URN}): forwarding rule(s) #2 accept plain HTTP and redirectHttpToHttps is not true. Fix: set redirectHttpToHttps: true so no request is served over HTTP.`,
+      ],
+    );
     const truthyText = lb({ dropletTag: "titan-edge", redirectHttpToHttps: "true", forwardingRules: [http] });
     expect(await check(stack(truthyText))).toHaveLength(1);
   });
@@ -73,8 +84,12 @@ describe("load-balancer-safe", () => {
     expect(trading).toBe(
       `Load balancer 'web-lb' (${LB_URN}) targets droplets by tag 'titan-trading', which is not a public-ingress tag (titan-edge, titan-single). Fix: a load balancer may target only the edge droplets, by their public-ingress tag.`,
     );
-    expect(await check(stack(lb({ dropletTag: "titan-env-prod", forwardingRules: [https(443)] })))).toHaveLength(1);
-    expect(await check(stack(lb({ dropletTag: { tag: "titan-edge" }, forwardingRules: [https(443)] })))).toHaveLength(1);
+    expect(
+      await check(stack(lb({ dropletTag: "titan-env-prod", forwardingRules: [https(443)] }))),
+    ).toHaveLength(1);
+    expect(
+      await check(stack(lb({ dropletTag: { tag: "titan-edge" }, forwardingRules: [https(443)] }))),
+    ).toHaveLength(1);
   });
 
   it("resolves dropletIds by id and by dependency, refusing the trading droplet", async () => {

@@ -15,7 +15,9 @@ const READ = { Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::titan-prod-bac
 
 describe("spaces-bucket-policy-private", () => {
   it("accepts a named principal, and any Deny", async () => {
-    expect(await check(doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::1234:user/backup"] }, ...READ }))).toEqual([]);
+    expect(
+      await check(doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::1234:user/backup"] }, ...READ })),
+    ).toEqual([]);
     expect(await check(doc({ Effect: "Deny", Principal: "*", ...READ }))).toEqual([]);
     expect(await check({ Statement: { Effect: "Deny", Principal: "*", ...READ } })).toEqual([]);
   });
@@ -24,25 +26,40 @@ describe("spaces-bucket-policy-private", () => {
     expect(await check(doc({ Effect: "Allow", Principal: "*", ...READ }))).toEqual([
       `${LABEL}: statement #1 allows Principal "*", which opens bucket 'titan-prod-backups' to anyone. Fix: name the account's own principals only; the backups are never public.`,
     ]);
-    const [aws] = await check(doc({ Effect: "Deny", Principal: "*", ...READ }, { Effect: "Allow", Principal: { AWS: ["arn:x", "*"] }, ...READ }));
+    const [aws] = await check(
+      doc(
+        { Effect: "Deny", Principal: "*", ...READ },
+        { Effect: "Allow", Principal: { AWS: ["arn:x", "*"] }, ...READ },
+      ),
+    );
     expect(aws).toContain('statement #2 allows Principal {"AWS":["arn:x","*"]}, which opens bucket');
   });
 
   it("refuses the adversarial spellings: a lower-case effect, NotPrincipal, no Principal, wildcard accounts", async () => {
-    expect((await check(doc({ Effect: "allow", Principal: { AWS: "*" }, ...READ })))[0]).toContain("allows Principal");
+    expect((await check(doc({ Effect: "allow", Principal: { AWS: "*" }, ...READ })))[0]).toContain(
+      "allows Principal",
+    );
     expect((await check(doc({ Effect: "Allow", NotPrincipal: { AWS: "arn:x" }, ...READ })))[0]).toContain(
       "statement #1 allows every principal but those in NotPrincipal",
     );
-    expect((await check(doc({ Effect: "Allow", ...READ })))[0]).toContain("allows with no Principal, which the pack cannot read");
-    expect((await check(doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, ...READ })))[0]).toContain("allows Principal");
-    expect((await check(doc({ Effect: "Allow", Principal: { AWS: 7 }, ...READ })))[0]).toContain("allows Principal");
+    expect((await check(doc({ Effect: "Allow", ...READ })))[0]).toContain(
+      "allows with no Principal, which the pack cannot read",
+    );
+    expect(
+      (await check(doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, ...READ })))[0],
+    ).toContain("allows Principal");
+    expect((await check(doc({ Effect: "Allow", Principal: { AWS: 7 }, ...READ })))[0]).toContain(
+      "allows Principal",
+    );
     expect((await check(doc("Allow everyone")))[0]).toContain("statement #1 is not an object");
   });
 
   it("refuses a policy it cannot parse (fail closed)", async () => {
     expect(await check("{ not json")).toEqual([
       expect.stringMatching(
-        new RegExp(`^${LABEL.replace(/[().*]/g, "\\$&")}: the policy does not parse as JSON \\(.+\\), so the pack cannot tell whom it opens the bucket to \\(fail closed\\)\\.`),
+        new RegExp(
+          `^${LABEL.replace(/[().*]/g, "\\$&")}: the policy does not parse as JSON \\(.+\\), so the pack cannot tell whom it opens the bucket to \\(fail closed\\)\\.`,
+        ),
       ),
     ]);
     expect((await check("[]"))[0]).toContain("the policy is not a JSON object, so");

@@ -24,15 +24,23 @@ describe("spaces-bucket-safe", () => {
 });
 
 describe("spaces-bucket-safe: CORS", () => {
+  // biome-ignore lint/security/noSecrets: a Pulumi type token, not a secret
   const CORS = "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration";
   const cors = (corsRules: unknown) =>
-    runResourcePolicy(spacesBucketSafe, { type: CORS, name: "cors", props: { bucket: "b", region: "fra1", corsRules } });
+    runResourcePolicy(spacesBucketSafe, {
+      type: CORS,
+      name: "cors",
+      props: { bucket: "b", region: "fra1", corsRules },
+    });
   const onBucket = (corsRules: unknown) => check({ versioning: { enabled: true }, corsRules });
 
   it("accepts reads from any origin and writes from a named one", async () => {
     const rules = [
       { allowedOrigins: ["*"], allowedMethods: ["GET", "head"] },
-      { allowedOrigins: ["https://helm.example.com", "https://*.example.com"], allowedMethods: ["PUT", "POST", "DELETE"] },
+      {
+        allowedOrigins: ["https://helm.example.com", "https://*.example.com"],
+        allowedMethods: ["PUT", "POST", "DELETE"],
+      },
     ];
     expect(await cors(rules)).toEqual([]);
     expect(await onBucket(rules)).toEqual([]);
@@ -43,8 +51,15 @@ describe("spaces-bucket-safe: CORS", () => {
       `Spaces bucket 'cors' (urn:pulumi:test::titan::${CORS}::cors): CORS rule #1 lets any origin ('*') send PUT. ` +
         "Fix: list the exact origins that may write, or allow only GET and HEAD from any origin.",
     ]);
-    expect(await onBucket([{ allowedOrigins: ["https://a.example"], allowedMethods: ["PUT"] }, { allowedOrigins: ["*"], allowedMethods: ["delete"] }])).toEqual([
-      expect.stringContaining("Spaces bucket 'backups' (urn:pulumi:test::titan::digitalocean:index/spacesBucket:SpacesBucket::backups): CORS rule #2 lets any origin ('*') send DELETE."),
+    expect(
+      await onBucket([
+        { allowedOrigins: ["https://a.example"], allowedMethods: ["PUT"] },
+        { allowedOrigins: ["*"], allowedMethods: ["delete"] },
+      ]),
+    ).toEqual([
+      expect.stringContaining(
+        "Spaces bucket 'backups' (urn:pulumi:test::titan::digitalocean:index/spacesBucket:SpacesBucket::backups): CORS rule #2 lets any origin ('*') send DELETE.",
+      ),
     ]);
   });
 
