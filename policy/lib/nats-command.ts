@@ -14,6 +14,7 @@ export interface ServerStart {
 }
 
 const SERVER_BINARIES = new Set(["nats-server", "gnatsd"]);
+const SERVER_IMAGES = new Set(["nats", "nats-server", "gnatsd"]);
 // The official images: alpine runs docker-entrypoint.sh (which prepends nats-server to flags),
 // scratch runs /nats-server directly.
 const ENTRYPOINT_SCRIPT = "docker-entrypoint.sh";
@@ -42,7 +43,7 @@ export function imageName(image: unknown): string {
 
 /** A container that runs nats-server: by image, or by what its entrypoint or command runs. */
 export function runsNatsServer(props: PropertyBag): boolean {
-  if (SERVER_BINARIES.has(imageName(props.image))) return true;
+  if (SERVER_IMAGES.has(imageName(props.image))) return true;
   const all = [...words(argv(props.entrypoints)), ...words(argv(props.command))];
   return all.some((w) => w.split(/\s+/).some((part) => SERVER_BINARIES.has(basename(part))));
 }
@@ -86,8 +87,8 @@ export function serverStart(props: PropertyBag): ServerStart {
   for (let i = 0; i < list.length; i++) {
     const arg = list[i] ?? "";
     if (arg === "--") {
-      if (i + 1 < list.length)
-        problems.push(`argument '${list[i + 1]}' after '--' makes nats-server refuse to start or is ignored`);
+      // Go's flag package stops at "--"; a word after it makes nats-server refuse to start.
+      if (i + 1 < list.length) problems.push(`argument '${list[i + 1]}' after '--' is not a flag`);
       break;
     }
     const flag = CONFIG_FLAG.exec(arg);
@@ -97,17 +98,22 @@ export function serverStart(props: PropertyBag): ServerStart {
       if (config === undefined) problems.push(`'${arg}' has no path after it`);
       continue;
     }
+    if (!arg.startsWith("-")) {
+      // nats-server stops at a word that is not a flag ("unrecognized command") or, for
+      // version/help, prints and exits: either way the flags after it are not what runs.
+      problems.push(`argument '${arg}' is not a flag, so nats-server does not start as configured`);
+      break;
+    }
     problems.push(
-      arg.startsWith("-")
-        ? `flag '${arg}' overrides or adds to the checked config (listeners, monitor, auth). Fix: put every setting in the uploaded config`
-        : `argument '${arg}' is not a flag`,
+      `flag '${arg}' overrides or adds to the checked config (listeners, monitor, auth). Fix: put every setting in the uploaded config`,
     );
+    // Its value, if it takes one, is not another flag.
+    if (!arg.includes("=") && i + 1 < list.length && !(list[i + 1] ?? "").startsWith("-")) i++;
   }
   if (config === undefined) {
-    if (problems.length === 0)
-      problems.push(
-        "no --config flag: nats-server runs with its built-in defaults (no authentication, every interface). Fix: start it with --config and the uploaded config's path",
-      );
+    problems.push(
+      "no --config flag: nats-server runs with its built-in defaults (no authentication, every interface). Fix: start it with --config and the uploaded config's path",
+    );
     return { problems };
   }
   if (config.trim() === "") return { problems: [...problems, "the --config path is empty"] };
