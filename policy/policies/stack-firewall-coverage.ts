@@ -9,16 +9,30 @@ import {
   publicPeers,
   resourceLabel,
 } from "../lib/firewall";
+import { UnknownDuringPreview } from "../lib/known";
 import { portsOutside } from "../lib/ports";
 import { asText, asTextArray } from "../lib/props";
+import { tradingRoles } from "../lib/trading-role";
 
 interface Config {
   tradingTags: string[];
   tradingInboundPorts: number[];
+  tradingWorkloads: string[];
+  tradingVolumes: string[];
+  singleHostTags: string[];
 }
 
 // DESIGN §2: the edge reaches trading on SSH (bastion), the brain TLS gateway and NATS; never 3002.
-const DEFAULTS: Config = { tradingTags: ["titan-trading"], tradingInboundPorts: [22, 3100, 4222] };
+const DEFAULTS: Config = {
+  tradingTags: ["titan-trading"],
+  tradingInboundPorts: [22, 3100, 4222],
+  // Containers (by name or image base name, `-suffix` allowed) whose droplet is trading whatever its tags.
+  tradingWorkloads: ["titan-brain", "titan-execution", "postgres", "nats", "redis"],
+  // Volume name, tag or filesystem label (`*` wildcard) of the Titan data volume.
+  tradingVolumes: ["titan-data", "titan-*-data"],
+  // None by default (fail closed); config.single.json names the one-droplet topology's tag.
+  singleHostTags: [],
+};
 
 function covers(firewall: PolicyResource, droplet: PolicyResource): boolean {
   const targets = firewallTargets(firewall.props);
@@ -31,7 +45,7 @@ function covers(firewall: PolicyResource, droplet: PolicyResource): boolean {
 export const stackFirewallCoverage: StackValidationPolicy = {
   name: "stack-firewall-coverage",
   description:
-    "Every droplet in the stack is covered by a cloud firewall (by droplet id or by tag), and no firewall covering a trading droplet has an inbound rule from a public source.",
+    "Every droplet in the stack is covered by a cloud firewall (by droplet id or by tag), and no firewall covering a trading droplet (by tag, by a trading workload running on it, or by the Titan data volume attached to it) has an inbound rule from a public source or to a port outside the trading ports.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema: {
@@ -41,12 +55,25 @@ export const stackFirewallCoverage: StackValidationPolicy = {
         "The only ports any peer may reach a trading droplet on.",
         DEFAULTS.tradingInboundPorts,
       ),
+      tradingWorkloads: stringList(
+        "Container names or image base names (a `-suffix` allowed) that make the droplet they run on trading.",
+        DEFAULTS.tradingWorkloads,
+      ),
+      tradingVolumes: stringList(
+        "Names, tags or filesystem labels (`*` wildcard) of the Titan data volume; the droplet it is attached to is trading.",
+        DEFAULTS.tradingVolumes,
+      ),
+      singleHostTags: stringList(
+        "Tags of a one-droplet topology host, which runs both planes: workloads and volumes do not make it trading.",
+        DEFAULTS.singleHostTags,
+      ),
     },
   },
   validateStack: (args, reportViolation) => {
     const config = withDefaults(DEFAULTS, args.getConfig());
     const droplets = args.resources.filter((r) => r.type === DROPLET_TYPE);
     const firewalls = args.resources.filter((r) => r.type === FIREWALL_TYPE);
+    const roles = tradingRoles(args.resources, config);
     for (const droplet of droplets) {
       const label = resourceLabel(droplet.name, droplet.urn);
       const covering = firewalls.filter((fw) => covers(fw, droplet));
@@ -57,27 +84,34 @@ export const stackFirewallCoverage: StackValidationPolicy = {
         );
         continue;
       }
-      const tags = asTextArray(droplet.props.tags);
-      if (!tags.some((tag) => config.tradingTags.includes(tag))) continue;
+      if (!roles.byUrn.has(droplet.urn)) continue;
+      const reason = roles.byUrn.get(droplet.urn);
+      const who = `Trading droplet ${label}${reason ? ` (trading because ${reason})` : ""}`;
       for (const firewall of covering) {
         for (const rule of firewallRules(firewall.props, "inbound")) {
           // Fail closed on protocols: anything but ICMP has ports (udp on 4222 is still 4222).
           const outside = rule.ports ? portsOutside(rule.ports, config.tradingInboundPorts) : [];
           if (outside.length > 0)
             reportViolation(
-              `Trading droplet ${label} is reachable on port(s) ${outside.join(", ")} through firewall ${resourceLabel(firewall.name, firewall.urn)} ${describeRule(rule)}. ` +
+              `${who} is reachable on port(s) ${outside.join(", ")} through firewall ${resourceLabel(firewall.name, firewall.urn)} ${describeRule(rule)}. ` +
                 `Fix: trading takes inbound traffic only on ${config.tradingInboundPorts.join(", ")} (DESIGN §2), from the edge by tag.`,
               droplet.urn,
             );
           const peers = publicPeers(rule);
           if (peers.length === 0) continue;
           reportViolation(
-            `Trading droplet ${label} is reachable from public source(s) ${peers.join(", ")} through firewall ${resourceLabel(firewall.name, firewall.urn)} ${describeRule(rule)}. ` +
+            `${who} is reachable from public source(s) ${peers.join(", ")} through firewall ${resourceLabel(firewall.name, firewall.urn)} ${describeRule(rule)}. ` +
               "Fix: the trading plane takes inbound traffic only from the edge (by tag) or private VPC addresses.",
             droplet.urn,
           );
         }
       }
     }
+    const [first] = roles.unknowns;
+    if (first)
+      throw new UnknownDuringPreview(
+        first,
+        `${roles.unknowns.length} value(s) that decide which droplets are trading (a Docker provider's host, addresses, names) are unknown during preview; droplets recognised only by them are judged at pulumi up (first: .${first.props.join(".")})`,
+      );
   },
 };

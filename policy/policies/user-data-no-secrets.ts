@@ -1,10 +1,13 @@
 import { gunzipSync } from "node:zlib";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { stringList, withDefaults } from "../lib/config";
+import { findDockerCredentials } from "../lib/docker-auth";
 import { DROPLET_TYPE, resourceLabel } from "../lib/firewall";
+import { readKnown, UnknownDuringPreview, type UnknownValueError } from "../lib/known";
 import { asRecord, asRecordArray, asText } from "../lib/props";
 import { DEFAULT_SECRET_NAMES, findSecretMaterial } from "../lib/secret-patterns";
+import { type StackSecret, stackSecrets } from "../lib/stack-secrets";
 
 interface Config {
   secretNames: string[];
@@ -40,30 +43,48 @@ export function decodedWriteFiles(userData: string): { path: string; content: st
   return out;
 }
 
-export const userDataNoSecrets: ResourceValidationPolicy = {
+/** What the text gives away: patterns, Docker credentials, and the stack's own secret values. */
+function findings(text: string, secretNames: readonly string[], secrets: readonly StackSecret[]): string[] {
+  const found = [...findSecretMaterial(text, secretNames), ...findDockerCredentials(text)];
+  const holders = new Set(secrets.filter((s) => text.includes(s.value)).map((s) => s.holder));
+  for (const holder of holders) found.push(`the value of ${holder}`);
+  return found;
+}
+
+export const userDataNoSecrets: StackValidationPolicy = {
   name: "user-data-no-secrets",
   description:
-    "Droplet user data carries no secret material (private keys, secret environment values, API tokens, password assignments), because anyone with the account token or a shell on the droplet can read it.",
+    "Droplet user data carries no secret material (private keys, secret environment values, API tokens, password assignments, Docker registry credentials, or any secret value the stack itself holds), because anyone with the account token or a shell on the droplet can read it.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema: {
     properties: { secretNames: stringList("Variable names whose values are secrets.", DEFAULT_SECRET_NAMES) },
   },
-  validateResource: (args, reportViolation) => {
-    if (args.type !== DROPLET_TYPE) return;
+  validateStack: (args, reportViolation) => {
     const config = withDefaults<Config>({ secretNames: [...DEFAULT_SECRET_NAMES] }, args.getConfig());
-    const userData = asText(args.props.userData) ?? "";
-    const findings = [...findSecretMaterial(userData, config.secretNames)];
-    for (const decoded of decodedWriteFiles(userData)) {
-      if (decoded.content === undefined) findings.push(`write_files ${decoded.path} that cannot be decoded`);
-      else
-        for (const f of findSecretMaterial(decoded.content, config.secretNames))
-          findings.push(`${f} (in encoded write_files ${decoded.path})`);
+    const unknowns: UnknownValueError[] = [];
+    const secrets = stackSecrets(args.resources, config.secretNames, unknowns);
+    for (const droplet of args.resources.filter((r) => r.type === DROPLET_TYPE)) {
+      const userData = readKnown(() => asText(droplet.props.userData), unknowns) ?? "";
+      const found = findings(userData, config.secretNames, secrets);
+      for (const decoded of decodedWriteFiles(userData)) {
+        if (decoded.content === undefined) found.push(`write_files ${decoded.path} that cannot be decoded`);
+        else
+          for (const f of findings(decoded.content, config.secretNames, secrets))
+            found.push(`${f} (in encoded write_files ${decoded.path})`);
+      }
+      if (found.length === 0) continue;
+      reportViolation(
+        `Droplet ${resourceLabel(droplet.name, droplet.urn)}: userData contains ${found.join(", ")}. ` +
+          "Fix: deliver secrets to containers over the Docker provider (envs or uploads), never in cloud-init.",
+        droplet.urn,
+      );
     }
-    if (findings.length === 0) return;
-    reportViolation(
-      `Droplet ${resourceLabel(args.name, args.urn)}: userData contains ${findings.join(", ")}. ` +
-        "Fix: deliver secrets to containers over the Docker provider (envs or uploads), never in cloud-init.",
-    );
+    const [first] = unknowns;
+    if (first)
+      throw new UnknownDuringPreview(
+        first,
+        `${unknowns.length} secret value(s) or user data are unknown during preview (first: .${first.props.join(".")}), so user data cannot be compared with them yet; it is at pulumi up, when the engine sends final outputs`,
+      );
   },
 };

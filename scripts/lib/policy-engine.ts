@@ -39,6 +39,10 @@ export interface EngineResource {
     version?: string;
   };
   dependencies?: string[];
+  /** Per input property, the resources it depends on (AnalyzeStack's propertyDependencies). */
+  propertyDependencies?: Record<string, string[]>;
+  /** Final outputs: what the engine sends AnalyzeStack (Analyze gets `properties`, the inputs). */
+  outputs?: Record<string, unknown>;
 }
 
 type EnforcementLevelName = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -177,12 +181,21 @@ function buildStackResource(resource: EngineResource): analyzerPb.AnalyzerResour
   r.setType(resource.type);
   r.setName(resource.name);
   r.setUrn(resource.urn);
-  r.setProperties(toStruct(resource.properties));
+  // pkg/resource/deploy/step_generator.go AnalyzeResources: "AnalyzeStack is called on the final outputs".
+  r.setProperties(toStruct(resource.outputs ?? resource.properties));
   r.setOptions(buildOptions(resource));
   const provider = buildProvider(resource);
   if (provider) r.setProvider(provider);
   if (resource.options?.parent) r.setParent(resource.options.parent);
   r.setDependenciesList(resource.dependencies ?? resource.options?.dependsOn ?? []);
+  // pkg/resource/plugin/analyzer_plugin.go AnalyzeStack: properties with no dependencies are skipped.
+  const byProperty = r.getPropertydependenciesMap();
+  for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+    if (urns.length === 0) continue;
+    const deps = new analyzerPb.AnalyzerPropertyDependencies();
+    deps.setUrnsList(urns);
+    byProperty.set(key, deps);
+  }
   return r;
 }
 

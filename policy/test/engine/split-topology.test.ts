@@ -271,7 +271,8 @@ describe("policy pack over the engine protocol: split topology", () => {
       envs: secret(["BYBIT_SECRET_KEY=x"]),
       image: secret(`scavenger@${DIGEST}`),
     });
-    const diagnostics = await pack.analyze(leaky);
+    // secret-scope is a stack policy (it compares values across containers).
+    const diagnostics = await pack.analyzeStack([leaky]);
     expect(diagnostics.map((d) => d.policyName)).toEqual(["secret-scope"]);
   });
 

@@ -26,18 +26,45 @@ export interface PolicyVerdict {
   startupMs: number;
 }
 
-/** `urn::id` → the provider's own URN, name and type, as the engine describes a resource's provider. */
-function providerOf(ref: string | undefined): EngineResource["provider"] | undefined {
+/**
+ * `urn::id` → the provider's own URN, name and type, and its inputs, as the engine describes a
+ * resource's provider (pkg/resource/deploy/step_generator.go: `Properties: providerResource.Inputs`).
+ */
+function providerOf(
+  ref: string | undefined,
+  byUrn?: ReadonlyMap<string, RegisteredResource>,
+): EngineResource["provider"] | undefined {
   if (!ref) return undefined;
   const urn = ref.split("::").slice(0, -1).join("::");
   const parts = urn.split("::");
   const name = parts.at(-1) ?? "";
   const type = (parts.at(-2) ?? "").split("$").at(-1) ?? "";
-  return { urn, name, type };
+  const registered = byUrn?.get(urn);
+  return { urn, name, type, ...(registered ? { properties: registered.inputs } : {}) };
 }
 
+/** What the offline run may also record: per-property dependencies and the mocks' outputs. */
+type Recorded = RegisteredResource & {
+  propertyDependencies?: Record<string, string[]>;
+  outputs?: Record<string, unknown>;
+};
+
 export function toEngineResource(r: RegisteredResource): EngineResource {
-  const provider = providerOf(r.options.provider);
+  return engineResource(r);
+}
+
+/** The custom resources as the engine sends them, each provider with its inputs. */
+export function toEngineResources(resources: readonly RegisteredResource[]): EngineResource[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  return resources.filter((r) => r.custom).map((r) => engineResource(r, byUrn));
+}
+
+function engineResource(
+  r: RegisteredResource,
+  byUrn?: ReadonlyMap<string, RegisteredResource>,
+): EngineResource {
+  const provider = providerOf(r.options.provider, byUrn);
+  const recorded = r as Recorded;
   return {
     urn: r.urn,
     type: r.type,
@@ -54,6 +81,8 @@ export function toEngineResource(r: RegisteredResource): EngineResource {
     },
     ...(provider ? { provider } : {}),
     dependencies: r.dependencies,
+    ...(recorded.propertyDependencies ? { propertyDependencies: recorded.propertyDependencies } : {}),
+    ...(recorded.outputs ? { outputs: recorded.outputs } : {}),
   };
 }
 
@@ -119,7 +148,7 @@ export async function judgeWithOpenPack(
   try {
     const info = await session.info();
     // The engine analyzes custom resources; components are only parents in the tree.
-    const engineResources = resources.filter((r) => r.custom).map(toEngineResource);
+    const engineResources = toEngineResources(resources);
     const [perResource, stackWide] = await Promise.all([
       session.analyzeMany(engineResources),
       session.analyzeStack(engineResources),
