@@ -66,13 +66,24 @@ const bare = (r: PlannedResource, op: ChangeOp): ResourceChange => ({
   ruleUnknown: [],
 });
 
+/** Secrets read "[secret]" on both sides; their digests tell whether the value behind changed. */
+function secretChanges(old: PlannedResource, next: PlannedResource, seen: Set<string>): InputDiff[] {
+  const a = old.secretDigests;
+  const b = next.secretDigests;
+  if (!a || !b) return [];
+  return Object.keys(b)
+    .filter((path) => a[path] !== undefined && a[path] !== b[path] && !seen.has(path))
+    .map((path) => ({ path, old: "[secret]", new: "[secret]" }));
+}
+
 /** The change from `old` to `next`, or undefined when nothing differs. */
 function classify(
   old: PlannedResource,
   next: PlannedResource,
   table: ReplaceTable,
 ): ResourceChange | undefined {
-  const diffs = inputDiffs(old.inputs, next.inputs);
+  const plain = inputDiffs(old.inputs, next.inputs);
+  const diffs = [...plain, ...secretChanges(old, next, new Set(plain.map((d) => d.path)))];
   const rules = rulesFor(table, next.type);
   const replaceOn = [...(rules?.replaceOn ?? []), ...(next.options.replaceOnChanges ?? [])];
   const reasons = new Set<string>();

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /**
  * The part of a `npm run plan -- --json` document that `--against` compares. Older documents
- * (before propertyDependencies and replaceOnChanges were written) still parse: those fields are
+ * (before propertyDependencies, secretDigests and replaceOnChanges were written) still parse: those are
  * optional, and every other field is kept as it is.
  */
 const resourceSchema = z.looseObject({
@@ -19,6 +19,7 @@ const resourceSchema = z.looseObject({
   }),
   dependencies: z.array(z.string()),
   propertyDependencies: z.record(z.string(), z.array(z.string())).optional(),
+  secretDigests: z.record(z.string(), z.string()).optional(),
 });
 
 const documentSchema = z.looseObject({

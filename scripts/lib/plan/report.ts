@@ -2,7 +2,7 @@ import type { RegisteredResource } from "../offline/run-program";
 import type { CostEstimate } from "./cost";
 import type { PolicyVerdict } from "./policy-verdict";
 import type { ReachabilityRow } from "./reachability";
-import { redactSecrets } from "./redact";
+import { redactSecrets, secretDigests } from "./redact";
 import type { SecretScopeRow } from "./secret-scope";
 
 export interface PlanReport {
@@ -34,6 +34,7 @@ export function toJson(report: PlanReport) {
       dependencies: r.dependencies,
       // What `--against` needs to tell dependents replaced with a delete-before-replace resource.
       propertyDependencies: r.propertyDependencies ?? {},
+      secretDigests: secretDigests(r.inputs),
     })),
     outputs: report.outputs,
     policy: report.policy,
