@@ -36,9 +36,12 @@ export type OperatorSecret = (typeof OPERATOR_SECRETS)[number];
 
 /**
  * Where a secret env value comes from. `nats` is the container's own NATS user's password;
- * `databaseUrl` is the Postgres URL with the generated password inside.
+ * `databaseUrl` is the Postgres URL with the generated password inside; `postgresBootstrap` is the
+ * password the postgres image gives the role when it initialises an empty data directory (stable,
+ * so a rotation never replaces the postgres container; the stack then sets the role's real
+ * password in the running database, infra/components/workloads/postgres-role.ts).
  */
-export type SecretSource = GeneratedSecret | OperatorSecret | "nats" | "databaseUrl";
+export type SecretSource = GeneratedSecret | OperatorSecret | "nats" | "databaseUrl" | "postgresBootstrap";
 
 export interface SecretEnv {
   env: string;
@@ -109,7 +112,8 @@ export const SECRET_SCOPE: Readonly<Record<ContainerName, readonly SecretEnv[]>>
   "titan-sentinel": [nats, { env: "TITAN_HMAC_SECRET", source: "hmac" }],
   "titan-ai-quant": [nats, optional("GEMINI_API_KEY", "geminiApiKey")],
   "titan-powerlaw-lab": [nats],
-  postgres: [{ env: "POSTGRES_PASSWORD", source: "postgres" }],
+  // Read by the image only to initialise an empty data directory: not the clients' password.
+  postgres: [{ env: "POSTGRES_PASSWORD", source: "postgresBootstrap" }],
   // Redis gets its password in the uploaded redis.conf (a secret file), never env or argv.
   redis: [],
   "brain-gateway": [],

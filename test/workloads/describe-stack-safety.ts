@@ -27,8 +27,9 @@ export function describeStackSafety(topology: Topology) {
     it("knows the secrets it looks for: operator fakes, generated passwords, private keys", () => {
       for (const v of Object.values(run.operatorSecrets)) expect(needles).toContain(v);
       // The six generated secrets the default containers use (hmac, jwt, safety, postgres, redis,
-      // execution API key) and seven NATS passwords (console-api is not enabled here).
-      expect(new Set(generated).size).toBe(13);
+      // execution API key), postgres's stable bootstrap password and seven NATS passwords
+      // (console-api is not enabled here).
+      expect(new Set(generated).size).toBe(14);
       for (const g of generated) expect(needles).toContain(g);
       expect(needles.some((n) => n.includes("BEGIN FAKE OFFLINE EC KEY"))).toBe(true);
       expect(needles.some((n) => n.startsWith("requirepass") || n.includes('requirepass "'))).toBe(true);

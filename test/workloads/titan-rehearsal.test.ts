@@ -20,7 +20,14 @@ import {
   rewriteRedisConf,
   subjectMatches,
 } from "./titan-rehearsal/rewrite";
-import { PG_BIN, startNats, startPostgres, startRedis, stopProcess } from "./titan-rehearsal/servers";
+import {
+  PG_BIN,
+  psqlOnStdin,
+  startNats,
+  startPostgres,
+  startRedis,
+  stopProcess,
+} from "./titan-rehearsal/servers";
 import { type EnvEntry, runWorkloads } from "./workload-run";
 
 const CLIENT = join(__dirname, "titan-rehearsal", "nats-client.mjs");
@@ -216,6 +223,11 @@ for (const topology of ["split", "single"] as const) {
         const pgDir = join(tmp.dir, "pg");
         mkdirSync(pgDir);
         stopPg = startPostgres(pgDir, pgPort, Object.fromEntries(envMap("postgres")));
+        // Then the stack's next step: the role's password set in the running database (the
+        // container's POSTGRES_PASSWORD is only a bootstrap value), the SQL on psql's stdin.
+        const role = run.resources.find((r) => r.name.endsWith("-postgres-role-password"));
+        const applied = psqlOnStdin(pgDir, pgPort, "titan", text(role?.inputs.stdin));
+        if (applied.status !== 0) throw new Error(`the role-password SQL failed: ${applied.stderr}`);
         // Redis with the generated redis.conf.
         redisPort = await freePort();
         mkdirSync(join(tmp.dir, "redis"));

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { NATS_USERS, type NatsUser } from "../../builders/nats-permissions";
+import { SCRAM_SALT_BYTES } from "../../builders/postgres-role-password";
 import {
   GENERATED_LENGTH,
   GENERATED_SECRETS,
@@ -23,6 +24,18 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
   readonly natsPasswords: Readonly<Record<NatsUser, pulumi.Output<string>>>;
   /** bcrypt hashes for nats.conf; secret too (an offline brute force target). */
   readonly natsHashes: Readonly<Record<NatsUser, pulumi.Output<string>>>;
+  /**
+   * The password the postgres image sets when it initialises an empty data directory. No keepers:
+   * the postgres container's env must not change with the epoch (a new env replaces a container).
+   * The role's real password (`values.postgres`) is set in the running database right after.
+   */
+  readonly postgresBootstrap: pulumi.Output<string>;
+  /**
+   * The SCRAM salt of the Postgres role's verifier (16 random bytes, base64): random as RFC 5802
+   * asks, kept in state so a re-run sends the same verifier (no churn), and renewed with the
+   * password by the same keeper.
+   */
+  readonly postgresScramSalt: pulumi.Output<string>;
 
   constructor(name: string, args: GeneratedSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("titan:workloads:GeneratedSecrets", name, {}, opts);
@@ -51,6 +64,18 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
     this.values = values;
     this.natsPasswords = passwords;
     this.natsHashes = hashes;
+    this.postgresBootstrap = pulumi.secret(
+      new random.RandomPassword(
+        `${name}-postgresBootstrap`,
+        { length: GENERATED_LENGTH, special: false },
+        { parent: this },
+      ).result,
+    );
+    this.postgresScramSalt = new random.RandomId(
+      `${name}-postgres-scram-salt`,
+      { byteLength: SCRAM_SALT_BYTES, keepers: { rotationEpoch: args.rotationEpoch } },
+      { parent: this },
+    ).b64Std;
     this.registerOutputs({});
   }
 }

@@ -19,6 +19,8 @@ export interface ServiceContainerArgs {
   envs: pulumi.Input<string>[];
   uploads: docker.types.input.ContainerUpload[];
   tradingPrivateIp: pulumi.Output<string>;
+  /** What must be in place first: the servers this service logs into (rotation order). */
+  dependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -50,7 +52,7 @@ export function createServiceContainer(name: string, args: ServiceContainerArgs,
     const volume = new docker.Volume(`${name}-${suffix}`, { name: `titan-${spec.name}-${suffix}` }, onHost);
     mounts.push({ type: "volume", source: volume.name, target, readOnly: false });
   }
-  const dependsOn: pulumi.Resource[] = [host.ready, image];
+  const dependsOn: pulumi.Resource[] = [host.ready, image, ...(args.dependsOn ?? [])];
   const labels: docker.types.input.ContainerLabel[] = [];
   if (args.uploads.length > 0) {
     if (!spec.configDir) throw new Error(`${spec.name}: has uploads but no configDir to carry them`);

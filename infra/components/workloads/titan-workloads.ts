@@ -2,12 +2,15 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { TitanConfig } from "../../config/schema";
 import { digestReference, taggedReference } from "../../workloads/images";
-import { databaseUrl, plainEnvFor } from "../../workloads/plain-env";
+import { databaseUrl, POSTGRES_USER, plainEnvFor } from "../../workloads/plain-env";
+import { type CredentialServer, serversFirst, serversOf } from "../../workloads/rotation-plan";
 import { NATS_USER_OF, OPERATOR_SECRETS, type SecretSource, secretEnvFor } from "../../workloads/secrets";
 import { type ContainerName, networksOn, type Plane, servicesFor } from "../../workloads/services";
+import { pinnedTarget } from "../backup";
 import { GATEWAY_SERVER_NAME, uploadsFor } from "./config-uploads";
 import { DockerHost } from "./docker-host";
 import { GeneratedSecrets } from "./generated-secrets";
+import { createPostgresRolePassword } from "./postgres-role";
 import { createServiceContainer } from "./service-container";
 import { StackCa } from "./stack-ca";
 
@@ -82,6 +85,7 @@ export class TitanWorkloads extends pulumi.ComponentResource {
         return secrets.natsPasswords[user];
       }
       if (source === "databaseUrl") return secrets.values.postgres.apply(databaseUrl);
+      if (source === "postgresBootstrap") return secrets.postgresBootstrap;
       if (source in secrets.values) return secrets.values[source as keyof typeof secrets.values];
       const value = operator[source as keyof typeof operator];
       if (value === undefined) throw new Error(`titan:${source} is not set but ${container} needs it`);
@@ -91,8 +95,11 @@ export class TitanWorkloads extends pulumi.ComponentResource {
     const containers: Partial<Record<ContainerName, docker.Container>> = {};
     const all = servicesFor(topology, cfg.services);
     const dockerHosts: Record<string, DockerHost> = {};
+    // What each client waits for: nats and redis containers, and for Postgres the step that sets
+    // the role's password (after the container). A rotation thus changes the server first.
+    const servers: Partial<Record<CredentialServer, pulumi.Resource>> = {};
     for (const host of args.hosts) {
-      const specs = all.filter((s) => host.planes.includes(s.plane));
+      const specs = serversFirst(all.filter((s) => host.planes.includes(s.plane)));
       // The jump host is the host reached directly (the edge), listed before the hosts behind it.
       const bastion = host.jumpAddress ? Object.values(dockerHosts)[0] : undefined;
       if (host.jumpAddress && !bastion)
@@ -125,7 +132,13 @@ export class TitanWorkloads extends pulumi.ComponentResource {
             pulumi.secret(pulumi.interpolate`${e.env}=${secretValue(spec.name, e.source)}`),
           ),
         ];
-        containers[spec.name] = createServiceContainer(
+        const waitsFor = serversOf(spec.name).map((server) => {
+          const resource = servers[server];
+          if (!resource)
+            throw new Error(`${spec.name} logs into ${server}, which is not on host ${host.name}`);
+          return resource;
+        });
+        const container = createServiceContainer(
           `${host.name}-${spec.name}`,
           {
             spec,
@@ -133,6 +146,7 @@ export class TitanWorkloads extends pulumi.ComponentResource {
             host: dockerHost,
             imageDigestRef: digest,
             envs,
+            dependsOn: waitsFor,
             uploads: uploadsFor(spec.name, {
               cfg,
               topology,
@@ -148,6 +162,21 @@ export class TitanWorkloads extends pulumi.ComponentResource {
           },
           this,
         );
+        containers[spec.name] = container;
+        if (spec.name === "nats" || spec.name === "redis") servers[spec.name] = container;
+        if (spec.name === "postgres")
+          servers.postgres = createPostgresRolePassword(
+            `${host.name}-postgres-role-password`,
+            {
+              target: pinnedTarget(dockerHost, bastion),
+              postgres: container,
+              role: POSTGRES_USER,
+              superuser: POSTGRES_USER,
+              password: secrets.values.postgres,
+              salt: secrets.postgresScramSalt,
+            },
+            this,
+          );
       }
     }
     this.containers = containers;

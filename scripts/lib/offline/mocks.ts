@@ -37,6 +37,13 @@ function commandStdout(name: string, inputs: State): string {
   return `${host} ssh-ed25519 ${blob.toString("base64")}\n`;
 }
 
+/** The random provider's keepers as seed text: empty without keepers, so those values never move. */
+function keeperSeed(inputs: State): string {
+  const keepers = inputs.keepers as Record<string, unknown> | undefined;
+  if (!keepers || Object.keys(keepers).length === 0) return "";
+  return `:${JSON.stringify(Object.entries(keepers).sort(([a], [b]) => a.localeCompare(b)))}`;
+}
+
 /** Outputs a real provider would add to a resource of each type, on top of its inputs. */
 function providerOutputs(
   type: string,
@@ -86,19 +93,21 @@ function providerOutputs(
       return { id: RealisticState.uuid(`project:${name}`), extra: {} };
     case "random:index/randomPassword:RandomPassword": {
       // Obviously fake, deterministic, and never a real secret: the offline run's labelled placeholder.
-      const fake = `offline-fake-${RealisticState.digest(`pw:${name}`, 24)}`;
+      // New keepers give a new value, as the provider's replacement does (a rotation epoch).
+      const seed = `${name}${keeperSeed(inputs)}`;
+      const fake = `offline-fake-${RealisticState.digest(`pw:${seed}`, 24)}`;
       return {
         id: "none",
         extra: {
           result: fake,
-          bcryptHash: `$2a$10$${RealisticState.digest(`bc:${name}`, 53).replace(/[^a-z0-9./]/g, "x")}`,
+          bcryptHash: `$2a$10$${RealisticState.digest(`bc:${seed}`, 53).replace(/[^a-z0-9./]/g, "x")}`,
         },
       };
     }
     case "random:index/randomId:RandomId": {
       // Fake but well-formed: 2 hex characters per byte, as the provider returns.
       const bytes = Number(inputs.byteLength ?? 8);
-      const hex = RealisticState.digest(`id:${name}`, bytes * 2).replace(/[^0-9a-f]/g, "0");
+      const hex = RealisticState.digest(`id:${name}${keeperSeed(inputs)}`, bytes * 2).replace(/[^0-9a-f]/g, "0");
       return { id: hex, extra: { hex, b64Std: Buffer.from(hex, "hex").toString("base64") } };
     }
     case "docker:index/container:Container":

@@ -104,6 +104,20 @@ export function startPostgres(dir: string, port: number, env: Record<string, str
   };
 }
 
+/**
+ * Runs a psql script on stdin as the stack's role-password step does inside the container
+ * (`psql -X -q -v ON_ERROR_STOP=1 -U <superuser> -d postgres`, local socket, trusted), here over
+ * startPostgres's socket directory. Returns psql's status and output; never throws.
+ */
+export function psqlOnStdin(dir: string, port: number, superuser: string, sql: string) {
+  const r = spawnSync(
+    join(PG_BIN, "psql"),
+    ["-h", dir, "-p", String(port), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", superuser, "-d", "postgres"],
+    { input: sql, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 export function stopProcess(proc: ChildProcess | undefined): Promise<void> {
   if (!proc || proc.exitCode !== null) return Promise.resolve();
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
