@@ -223,5 +223,6 @@ export function buildTraefikDynamic(input: TraefikDynamicInput): string {
     },
     tls: { options: { default: { minVersion: "VersionTLS13", sniStrict: true } } },
   };
-  return stringify(config, { lineWidth: 0 });
+  // No YAML anchors for the objects the routers and services share: each reads on its own.
+  return stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
 }

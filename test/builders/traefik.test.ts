@@ -202,6 +202,12 @@ describe("buildTraefikDynamic", () => {
     expect(text).not.toMatch(/:3002|:3101/);
   });
 
+  it("writes no YAML anchors or aliases for the shared router and service settings", () => {
+    const shared = buildTraefikDynamic({ ...DYNAMIC, consoleApi: true });
+    expect(shared).not.toMatch(/[&*]a\d/);
+    expect(shared.match(/certResolver: letsencrypt/g)).toHaveLength(3);
+  });
+
   it("takes the gateway by name in single", () => {
     const single = parse(
       buildTraefikDynamic({ ...DYNAMIC, gateway: { ...GATEWAY, url: "https://brain-gateway:3100" } }),
