@@ -47,8 +47,11 @@ export function resolveReferences(
     // Dependencies also hold dependsOn: counting every candidate there can only add targets.
     const byDependency = (holder.dependencies ?? []).filter((d) => candidates.includes(d));
     const via = byProperty.length > 0 ? byProperty : byDependency;
+    // Each unmatched reference needs a dependency of its own: a literal id of a droplet outside
+    // the stack must not hide behind the dependency of another reference.
+    const fresh = via.filter((c) => !found.has(c));
     for (const c of via) found.add(c);
-    if (via.length > 0) unmatched.length = 0;
+    if (fresh.length >= unmatched.length) unmatched.length = 0;
   }
   return { targets: candidates.filter((c) => found.has(c)), unresolved: unmatched };
 }

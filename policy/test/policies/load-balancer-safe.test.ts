@@ -105,6 +105,21 @@ describe("load-balancer-safe", () => {
     expect((await check(stack(viaDependency)))[0]).toContain("targets droplet 'trading'");
   });
 
+  it("does not let a foreign literal id hide behind another reference's dependency (adversarial)", async () => {
+    const edgeUrn = "urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::edge";
+    const mixed = lb({ dropletIds: [412000001, 999], forwardingRules: [https(443)] }, [edgeUrn]);
+    expect(await check(stack(mixed))).toEqual([
+      expect.stringContaining(
+        "targets droplet id(s) '412000001', '999' that resolve to no droplet of this stack",
+      ),
+    ]);
+    const both = lb({ dropletIds: [412000001, 999] }, [
+      edgeUrn,
+      "urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::trading",
+    ]);
+    expect(await check(stack(both))).toEqual([expect.stringContaining("targets droplet 'trading'")]);
+  });
+
   it("refuses a renamed trading tag and ids it cannot resolve (fail closed)", async () => {
     const renamed = droplet("trading", "titan-trading", { tags: ["titan-backend"] });
     const [message] = await check([renamed, lb({ dropletIds: ["1002"], forwardingRules: [https(443)] })]);
