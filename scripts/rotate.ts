@@ -6,7 +6,9 @@ import { quarterOf } from "./lib/ops/rotation";
 async function main(): Promise<void> {
   const program = new Command()
     .name("rotate")
-    .description("Moves titan:rotationEpoch to the current quarter and says what `pulumi up` will renew.")
+    .description(
+      "Moves titan:rotationEpoch to the current quarter and says what `pulumi up` will renew, in which order, and what restarts.",
+    )
     .option("--stack <name>", "stack to rotate (default: the selected stack)")
     .option(
       "--file <path>",

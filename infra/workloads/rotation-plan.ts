@@ -48,20 +48,16 @@ export function serversFirst<T extends { name: ContainerName }>(specs: readonly 
   return [...specs.filter((s) => isServer(s.name)), ...specs.filter((s) => !isServer(s.name))];
 }
 
-/** Shared keys with no server: every holder restarts in the same `pulumi up`. */
-const PEER_SECRETS: readonly { source: SecretSource; title: string }[] = [
-  { source: "hmac", title: "HMAC signing key of brain → execution commands" },
-  { source: "jwt", title: "JWT_SECRET" },
-  { source: "safety", title: "SAFETY_SECRET" },
-  { source: "executionApiKey", title: "TITAN_EXECUTION_API_KEY" },
-  { source: "ops", title: "OPS_SECRET" },
-  { source: "internalAuth", title: "INTERNAL_AUTH_SECRET" },
-];
+/** The signing key of brain → execution commands, checked by execution and sentinel. */
+const HMAC: SecretSource = "hmac";
+/** Shared keys with no server of their own: every holder gets the new value. */
+const OTHER_KEYS: readonly SecretSource[] = ["jwt", "safety", "executionApiKey", "ops", "internalAuth"];
 
 /**
  * The order `pulumi up` applies a rotation in, for the containers deployed (default: all). The
  * Postgres role first: it changes in place, and its clients wait for it; then each server that is
- * replaced with its clients after it; then keys shared by peers.
+ * replaced, with its clients after it; then keys shared by peers. A container is replaced once,
+ * after every server it uses.
  */
 export function rotationSteps(deployed: readonly ContainerName[] = CONTAINER_NAMES): RotationStep[] {
   const steps: Omit<RotationStep, "step">[] = [];
@@ -71,7 +67,7 @@ export function rotationSteps(deployed: readonly ContainerName[] = CONTAINER_NAM
       title: "Postgres password of role titan",
       server: "postgres",
       serverRestarts: false,
-      how: "ALTER ROLE in the running database (SCRAM verifier through psql on stdin), no restart",
+      how: "ALTER ROLE with a SCRAM verifier, psql on stdin",
       clients: holdersOf(POSTGRES_SOURCES, deployed).filter((c) => c !== "postgres"),
     });
   if (has("nats"))
@@ -79,7 +75,7 @@ export function rotationSteps(deployed: readonly ContainerName[] = CONTAINER_NAM
       title: "NATS passwords",
       server: "nats",
       serverRestarts: true,
-      how: "new bcrypt hashes in nats.conf, nats replaced",
+      how: "new bcrypt hashes in nats.conf",
       clients: deployed.filter((c) => NATS_USER_OF[c] !== undefined),
     });
   if (has("redis"))
@@ -87,18 +83,25 @@ export function rotationSteps(deployed: readonly ContainerName[] = CONTAINER_NAM
       title: "REDIS_PASSWORD",
       server: "redis",
       serverRestarts: true,
-      how: "new requirepass in redis.conf, redis replaced",
+      how: "new requirepass in redis.conf",
       clients: holdersOf(["redis"], deployed),
     });
-  for (const peer of PEER_SECRETS) {
-    const clients = holdersOf([peer.source], deployed);
-    if (clients.length > 0)
-      steps.push({
-        title: peer.title,
-        serverRestarts: false,
-        how: "every holder gets the new value",
-        clients,
-      });
+  const hmac = holdersOf([HMAC], deployed);
+  if (hmac.length > 0)
+    steps.push({
+      title: "HMAC signing key of brain → execution commands",
+      serverRestarts: false,
+      how: "together",
+      clients: hmac,
+    });
+  const others = holdersOf(OTHER_KEYS, deployed);
+  if (others.length > 0) {
+    const envs = new Set(
+      OTHER_KEYS.flatMap((k) => others.flatMap((c) => SECRET_SCOPE[c].filter((e) => e.source === k))).map(
+        (e) => e.env,
+      ),
+    );
+    steps.push({ title: [...envs].join(", "), serverRestarts: false, how: "no server", clients: others });
   }
   return steps.map((s, i) => ({ step: i + 1, ...s }));
 }

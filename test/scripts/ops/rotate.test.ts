@@ -39,6 +39,32 @@ describe("quarters", () => {
   });
 });
 
+describe("the printed rotation order", () => {
+  it("lists the steps of the next pulumi up in order, with what restarts, from the program's tables", async () => {
+    const path = stackFile();
+    const lines: string[] = [];
+    await rotate({ file: path, epoch: "2026-Q4", dryRun: true }, fakeRunner({}), (line) => lines.push(line));
+    const output = lines.join("\n").split("\n");
+    const start = output.indexOf(
+      "Order of the next `pulumi up` (a client waits for its server; each container restarts once):",
+    );
+    expect(start).toBeGreaterThan(0);
+    expect(output.slice(start + 1, start + 9)).toEqual([
+      "  1) Postgres role titan altered in place (no restart of postgres: ALTER ROLE with a SCRAM verifier, psql on stdin); then restart brain, console-api*",
+      "  2) nats (restart: new bcrypt hashes in nats.conf); then restart its clients: brain, execution, scavenger, hunter, sentinel, ai-quant, powerlaw-lab, console-api*",
+      "  3) redis (restart: new requirepass in redis.conf); then restart its clients: brain",
+      "  4) brain, execution, sentinel (restart, together: HMAC signing key of brain → execution commands)",
+      "  5) brain, execution, console-api* (restart, no server: JWT_SECRET, SAFETY_SECRET, TITAN_EXECUTION_API_KEY, OPS_SECRET, INTERNAL_AUTH_SECRET)",
+      "Expected restarts: nats, brain, execution, scavenger, hunter, sentinel, ai-quant, powerlaw-lab, redis, console-api*",
+      "Not restarted: traefik, console, postgres, brain-gateway",
+      "* only when titan:services lists it. Between a server's restart and its clients', clients log errors and reconnect; brain and execution stop trading for that time.",
+    ]);
+    // The secrets list comes before the order, the operator reminder after it.
+    expect(output.findIndex((l) => l.startsWith("  - HMAC_SECRET"))).toBeLessThan(start);
+    expect(output.findIndex((l) => l.startsWith("TITAN_MASTER_PASSWORD"))).toBeGreaterThan(start);
+  });
+});
+
 describe("rotate --file", () => {
   it("moves the epoch, keeps comments and other keys, and names what will be renewed", async () => {
     const path = stackFile();
