@@ -87,11 +87,12 @@ function rewriteProblems(uses: MiddlewareUse[], values: string[]): string[] {
     const prefixes = asArray(dig(strip, "prefixes")).map((p) => asText(p) ?? "");
     paths = paths.map((path) => {
       // Traefik strips the first listed prefix the path starts with, then restores a leading slash.
+      // A prefix longer than the path applies to requests under it, leaving nothing of the path.
       const prefix = prefixes.find((p) => p !== "" && (path.startsWith(p) || p.startsWith(path)));
       if (prefix === undefined) return path;
       const rest = path.slice(prefix.length);
       const boundary = prefix.endsWith("/") || rest.startsWith("/");
-      if (prefix.startsWith(path) || !boundary || rest.replace(/^\/+/, "") === "") {
+      if (!boundary || rest.replace(/^\/+/, "") === "") {
         problems.push(
           `middleware '${use.ref}' strips '${prefix}' from '${path}', which turns an allowed path into any path below it. Fix: strip only a leading segment the allowed prefixes share, such as /api`,
         );

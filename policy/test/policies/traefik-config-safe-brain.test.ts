@@ -50,6 +50,13 @@ describe("traefik-config-safe: brain routes", () => {
     expect(await runTraefik(withRule("Host(`helm.example.com`) && !PathPrefix(`/signal`)"))).toEqual([
       outside("!PathPrefix(`/signal`)"),
     ]);
+    // Negating an allowed prefix, or an unanchored regexp spelled like one, is still refused.
+    expect(await runTraefik(withRule("Host(`helm.example.com`) && !PathPrefix(`/api/auth`)"))).toEqual([
+      outside("!PathPrefix(`/api/auth`)"),
+    ]);
+    expect(await runTraefik(withRule("PathRegexp(`/api/auth`)"))).toEqual([
+      outside("PathRegexp(`/api/auth`)"),
+    ]);
     // Double negation is positive again, and /api is wider than any allowed prefix.
     expect(await runTraefik(withRule("!!PathPrefix(`/api`)"))).toEqual([outside("PathPrefix(`/api`)")]);
     expect(await runTraefik(withRule("pathprefix(`/signal`)"))).toEqual([outside("PathPrefix(`/signal`)")]);
@@ -186,6 +193,14 @@ describe("traefik-config-safe: brain routes", () => {
     expect(await runTraefik(using({ s: { stripPrefix: { prefixes: ["/api/auth"] } } }, ["s"]))).toEqual([
       `${BRAIN}router 'brain': middleware 's' strips '/api/auth' from '/api/auth', which turns an allowed path into any path below it. Fix: strip only a leading segment the allowed prefixes share, such as /api.`,
     ]);
+    // A prefix longer than the route's applies to the requests under it: /api/auth/x/signal -> /signal.
+    const [longer] = await runTraefik(using({ s4: { stripPrefix: { prefixes: ["/api/auth/x"] } } }, ["s4"]));
+    expect(longer).toContain("middleware 's4' strips '/api/auth/x' from '/api/auth'");
+    // A trailing-slash prefix stripped whole leaves the root: /api/auth/signal -> /signal.
+    const slash = using({ s5: { stripPrefix: { prefixes: ["/api/auth/"] } } }, ["s5"]);
+    slash.http.routers.brain.rule = "PathPrefix(`/api/auth/`)";
+    const [root] = await runTraefik(slash);
+    expect(root).toContain("middleware 's5' strips '/api/auth/' from '/api/auth/'");
     // Two strips in a row: /api, then /auth (the second sees what the first left).
     const [twice] = await runTraefik(
       using({ s2: { stripPrefix: { prefixes: ["/auth"] } } }, ["strip-api", "s2"]),
