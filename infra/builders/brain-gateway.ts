@@ -30,7 +30,9 @@ const UPSTREAM_PATTERN = /^[a-z0-9][a-z0-9.-]{0,62}:\d{1,5}$/;
 const proxyHeaders = [
   "      proxy_http_version 1.1;",
   "      proxy_set_header Host $host;",
-  "      proxy_set_header X-Forwarded-For $remote_addr;",
+  // Only Traefik gets past the client-certificate check, so its X-Forwarded-For (the browser's
+  // address) is kept and Traefik's own appended: brain sees who called, not just the proxy.
+  "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
   "      proxy_set_header X-Forwarded-Proto https;",
   "      proxy_connect_timeout 5s;",
 ];

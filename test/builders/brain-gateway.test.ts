@@ -95,7 +95,13 @@ describe.runIf(canRun)("real nginx gateway", () => {
 
   /** An upstream that names itself and echoes the path it received. */
   async function stub(name: string): Promise<number> {
-    const server = createServer((req, res) => res.end(`${name} saw ${req.url}`));
+    const server = createServer((req, res) =>
+      res.end(
+        req.url === "/auth/whoami"
+          ? `${name} forwarded-for ${req.headers["x-forwarded-for"]} proto ${req.headers["x-forwarded-proto"]}`
+          : `${name} saw ${req.url}`,
+      ),
+    );
     // A WebSocket server answers the handshake; anything that is not forwarded as an upgrade fails.
     server.on("upgrade", (req, socket) => {
       socket.end(
@@ -301,6 +307,22 @@ describe.runIf(canRun)("real nginx gateway", () => {
     expect(await upgrade({ path: "/ws/console?token=t.e.st" })).toBe("101 brain-ws /ws/console?token=t.e.st");
     // A WebSocket to any other path is a plain 404: brain's ws port accepts every path itself.
     expect(await upgrade({ path: "/ws/sentinel" })).toBe("404");
+  });
+
+  it("keeps the browser's address from Traefik's X-Forwarded-For and appends Traefik's", async () => {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        { ...tlsOptions({ path: "/auth/whoami" }), headers: { "X-Forwarded-For": "203.0.113.7" } },
+        (res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d.toString()));
+          res.on("end", () => resolve(body));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(reply).toBe("brain forwarded-for 203.0.113.7, 127.0.0.1 proto https");
   });
 
   it("has no credential routes when console-api is not deployed", async () => {
