@@ -71,3 +71,22 @@ export class UnknownDuringPreview extends UnknownValueError {
     this.message = what;
   }
 }
+
+/** Unknown values met while judging a stack, one per resource and property path. */
+export class UnknownValues {
+  private readonly byPlace = new Map<string, UnknownValueError>();
+
+  /** Records what `read` met unknown in the resource `where` (e.g. `container 'titan-brain'`). */
+  within<T>(where: string, read: (unknowns: UnknownValueError[]) => T): T {
+    const unknowns: UnknownValueError[] = [];
+    const result = read(unknowns);
+    for (const e of unknowns) this.byPlace.set(`${where} .${e.props.join(".")}`, e);
+    return result;
+  }
+
+  /** After everything else was judged: hands the SDK one unknown-value error that says what was not. */
+  throwIfAny(describe: (count: number, first: string) => string): void {
+    const [first] = this.byPlace;
+    if (first) throw new UnknownDuringPreview(first[1], describe(this.byPlace.size, first[0]));
+  }
+}

@@ -11,7 +11,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { CONTAINER_TYPE } from "./docker";
 import { DOCKER_PROVIDER_TYPE } from "./docker-auth";
 import { DROPLET_TYPE } from "./firewall";
-import { readKnown, type UnknownValueError } from "./known";
+import { readKnown, type UnknownValueError, UnknownValues } from "./known";
 import { asArray, asText, asTextArray } from "./props";
 
 export const VOLUME_TYPE = "digitalocean:index/volume:Volume";
@@ -34,7 +34,8 @@ export interface TradingRoleConfig {
 export interface TradingRoles {
   /** Trading droplets (by URN), each with why; `undefined` = by tag (the message needs no reason). */
   readonly byUrn: Map<string, string | undefined>;
-  readonly unknowns: UnknownValueError[];
+  /** Values that could not be read (at preview), by the resource being placed when they were met. */
+  readonly unknown: UnknownValues;
 }
 
 /** `ghcr.io/o/titan-execution-rs:v1@sha256:..` -> `titan-execution-rs`. */
@@ -110,31 +111,31 @@ function dependedDroplets(start: readonly PolicyResource[]): PolicyResource[] {
   return [...found];
 }
 
-/** The droplets a container runs on, and how that was decided. */
+/** The droplets a container runs on, and how that was decided (unknowns recorded on the provider). */
 function containerDroplets(
   container: PolicyResource,
   resources: readonly PolicyResource[],
-  unknowns: UnknownValueError[],
+  unread: UnknownValues,
 ): { droplets: PolicyResource[]; via: string } | undefined {
   const ref = container.provider;
   if (!ref) return undefined;
-  const provider = resources.find((r) => r.urn === ref.urn && r.type === DOCKER_PROVIDER_TYPE);
-  const props = provider?.props ?? ref.props;
-  const failed = unknowns.length;
-  const host = readKnown(() => asText(props.host), unknowns);
-  // A host unknown at preview: which droplet it names cannot be told yet (reported as unknown).
-  if (unknowns.length > failed) return undefined;
-  const via = `Docker provider '${ref.name}'`;
-  const address = host ? dockerHostAddress(host) : undefined;
-  const atAddress = address ? dropletsAt(address, resources, unknowns) : [];
-  if (atAddress.length > 0) return { droplets: atAddress, via };
-  if (!provider) return undefined;
-  const start = provider.propertyDependencies.host ?? provider.dependencies;
-  const depended = dependedDroplets(start);
-  return {
-    droplets: depended,
-    via: `${via}, whose host ${host ? `'${host}'` : "(none)"} matches no droplet address, so every droplet it depends on counts`,
-  };
+  return unread.within(`Docker provider '${ref.name}'`, (unknowns) => {
+    const provider = resources.find((r) => r.urn === ref.urn && r.type === DOCKER_PROVIDER_TYPE);
+    const props = provider?.props ?? ref.props;
+    const host = readKnown(() => asText(props.host), unknowns);
+    // A host unknown at preview: which droplet it names cannot be told yet (reported as unknown).
+    if (unknowns.length > 0) return undefined;
+    const via = `Docker provider '${ref.name}'`;
+    const address = host ? dockerHostAddress(host) : undefined;
+    const atAddress = address ? dropletsAt(address, resources, unknowns) : [];
+    if (atAddress.length > 0) return { droplets: atAddress, via };
+    if (!provider) return undefined;
+    const start = provider.propertyDependencies.host ?? provider.dependencies;
+    return {
+      droplets: dependedDroplets(start),
+      via: `${via}, whose host ${host ? `'${host}'` : "(none)"} matches no droplet address, so every droplet it depends on counts`,
+    };
+  });
 }
 
 function isTitanData(volume: PolicyResource, patterns: readonly string[], unknowns: UnknownValueError[]) {
@@ -172,10 +173,11 @@ function attachedDroplets(
 }
 
 export function tradingRoles(resources: readonly PolicyResource[], config: TradingRoleConfig): TradingRoles {
-  const unknowns: UnknownValueError[] = [];
+  const unread = new UnknownValues();
   const byUrn = new Map<string, string | undefined>();
   const droplets = resources.filter((r) => r.type === DROPLET_TYPE);
-  const tagsOf = (d: PolicyResource) => readKnown(() => asTextArray(d.props.tags), unknowns) ?? [];
+  const tagsOf = (d: PolicyResource) =>
+    unread.within(`droplet '${d.name}'`, (u) => readKnown(() => asTextArray(d.props.tags), u)) ?? [];
   for (const d of droplets)
     if (tagsOf(d).some((t) => config.tradingTags.includes(t))) byUrn.set(d.urn, undefined);
   // A single-topology host runs both planes by design; its public ports are public-ingress-edge-only's.
@@ -184,20 +186,23 @@ export function tradingRoles(resources: readonly PolicyResource[], config: Tradi
     byUrn.set(d.urn, reason);
   };
   for (const c of resources.filter((r) => r.type === CONTAINER_TYPE)) {
-    const name = readKnown(() => asText(c.props.name), unknowns) ?? "";
-    const image = readKnown(() => asText(c.props.image), unknowns) ?? "";
-    const workload =
-      matchesWorkload(name, config.tradingWorkloads) ??
-      matchesWorkload(imageBaseName(image), config.tradingWorkloads);
-    if (!workload) continue;
-    const on = containerDroplets(c, resources, unknowns);
-    for (const d of on?.droplets ?? [])
-      mark(d, `it runs ${workload} (container '${name || c.name}' via ${on?.via})`);
+    unread.within(`container '${c.name}'`, (unknowns) => {
+      const name = readKnown(() => asText(c.props.name), unknowns) ?? "";
+      const image = readKnown(() => asText(c.props.image), unknowns) ?? "";
+      const workload =
+        matchesWorkload(name, config.tradingWorkloads) ??
+        matchesWorkload(imageBaseName(image), config.tradingWorkloads);
+      if (!workload) return;
+      const on = containerDroplets(c, resources, unread);
+      for (const d of on?.droplets ?? [])
+        mark(d, `it runs ${workload} (container '${name || c.name}' via ${on?.via})`);
+    });
   }
   for (const v of resources.filter((r) => r.type === VOLUME_TYPE)) {
-    if (!isTitanData(v, config.tradingVolumes, unknowns)) continue;
-    for (const d of attachedDroplets(v, resources, unknowns))
-      mark(d, `the Titan data volume '${v.name}' is attached to it`);
+    const attached = unread.within(`volume '${v.name}'`, (unknowns) =>
+      isTitanData(v, config.tradingVolumes, unknowns) ? attachedDroplets(v, resources, unknowns) : [],
+    );
+    for (const d of attached) mark(d, `the Titan data volume '${v.name}' is attached to it`);
   }
-  return { byUrn, unknowns };
+  return { byUrn, unknown: unread };
 }

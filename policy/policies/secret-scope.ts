@@ -3,15 +3,15 @@ import { withDefaults } from "../lib/config";
 import { CONTAINER_TYPE } from "../lib/docker";
 import { DOCKER_PROVIDER_TYPE, findDockerCredentials, registryAuthSecrets } from "../lib/docker-auth";
 import { resourceLabel } from "../lib/firewall";
-import {
-  type FoundText,
-  knownTexts,
-  readKnown,
-  UnknownDuringPreview,
-  type UnknownValueError,
-} from "../lib/known";
+import { type FoundText, knownTexts, readKnown, UnknownValues } from "../lib/known";
 import { asArray, asText } from "../lib/props";
-import { containerNameOf, describePlace, knownEnvs, MIN_SECRET_LENGTH } from "../lib/stack-secrets";
+import {
+  containerNameOf,
+  describePlace,
+  type EnvEntry,
+  knownEnvs,
+  MIN_SECRET_LENGTH,
+} from "../lib/stack-secrets";
 
 const DEFAULT_SECRET_SCOPES: Record<string, string[]> = {
   BYBIT_API_KEY: ["titan-execution"],
@@ -68,7 +68,7 @@ function checkNamesAndTolerance(
   label: string,
   name: string,
   urn: string,
-  envs: ReturnType<typeof knownEnvs>,
+  envs: readonly EnvEntry[],
   config: Config,
   report: Report,
 ) {
@@ -102,6 +102,7 @@ interface Judged {
   readonly name: string;
   readonly label: string;
   readonly texts: FoundText[];
+  readonly envs: EnvEntry[];
 }
 
 export const secretScope: StackValidationPolicy = {
@@ -141,24 +142,27 @@ export const secretScope: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     const config = withDefaults(DEFAULTS, args.getConfig());
-    const unknowns: UnknownValueError[] = [];
+    const unread = new UnknownValues();
     const containers: Judged[] = args.resources
       .filter((r) => r.type === CONTAINER_TYPE)
-      .map((resource) => {
-        const name = containerNameOf(resource, unknowns);
-        const texts = knownTexts(
-          readKnown(() => resource.props, unknowns),
-          unknowns,
-        );
-        return { resource, name, label: `Container ${resourceLabel(name, resource.urn)}`, texts };
-      });
+      .map((resource) =>
+        unread.within(`container '${resource.name}'`, (unknowns) => {
+          const name = containerNameOf(resource, unknowns);
+          const texts = knownTexts(
+            readKnown(() => resource.props, unknowns),
+            unknowns,
+          );
+          // Same reads as above: what is unknown there is already recorded.
+          const envs = knownEnvs(resource, []);
+          return { resource, name, label: `Container ${resourceLabel(name, resource.urn)}`, texts, envs };
+        }),
+      );
 
     // Values of scoped secrets where the scope table puts them.
     const scoped = new Map<string, ScopedValue>();
     for (const c of containers) {
-      const envs = knownEnvs(c.resource, unknowns);
-      checkNamesAndTolerance(c.label, c.name, c.resource.urn, envs, config, report);
-      for (const env of envs) {
+      checkNamesAndTolerance(c.label, c.name, c.resource.urn, c.envs, config, report);
+      for (const env of c.envs) {
         const allowed = config.scopes[env.name];
         if (!allowed?.includes(c.name) || env.value.length < config.minValueLength) continue;
         const entry = scoped.get(env.value) ?? {
@@ -185,7 +189,10 @@ export const secretScope: StackValidationPolicy = {
     const registry = args.resources
       .filter((r) => r.type === DOCKER_PROVIDER_TYPE)
       .flatMap((p) => {
-        const props = readKnown(() => ({ registryAuth: p.props.registryAuth }), unknowns) ?? {};
+        const props = unread.within(
+          `Docker provider '${p.name}'`,
+          (unknowns) => readKnown(() => ({ registryAuth: p.props.registryAuth }), unknowns) ?? {},
+        );
         return registryAuthSecrets(props)
           .filter((v) => v.length >= config.minValueLength)
           .map((value) => ({ value, provider: p.name }));
@@ -223,11 +230,9 @@ export const secretScope: StackValidationPolicy = {
       }
     }
 
-    const [first] = unknowns;
-    if (first)
-      throw new UnknownDuringPreview(
-        first,
-        `${unknowns.length} value(s) in containers or Docker providers are unknown during preview (first: .${first.props.join(".")}); a secret's value cannot be compared before it is known, so where those values land is judged at pulumi up, when the engine sends final outputs`,
-      );
+    unread.throwIfAny(
+      (count, first) =>
+        `${count} value(s) in containers or Docker providers are unknown during preview (first: ${first}); a secret's value cannot be compared before it is known, so where those values land is judged at pulumi up, when the engine sends final outputs`,
+    );
   },
 };

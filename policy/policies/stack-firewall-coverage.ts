@@ -9,7 +9,6 @@ import {
   publicPeers,
   resourceLabel,
 } from "../lib/firewall";
-import { UnknownDuringPreview } from "../lib/known";
 import { portsOutside } from "../lib/ports";
 import { asText, asTextArray } from "../lib/props";
 import { tradingRoles } from "../lib/trading-role";
@@ -107,11 +106,9 @@ export const stackFirewallCoverage: StackValidationPolicy = {
         }
       }
     }
-    const [first] = roles.unknowns;
-    if (first)
-      throw new UnknownDuringPreview(
-        first,
-        `${roles.unknowns.length} value(s) that decide which droplets are trading (a Docker provider's host, addresses, names) are unknown during preview; droplets recognised only by them are judged at pulumi up (first: .${first.props.join(".")})`,
-      );
+    roles.unknown.throwIfAny(
+      (count, first) =>
+        `${count} value(s) that decide which droplets are trading (a Docker provider's host, addresses, names) are unknown during preview (first: ${first}); droplets recognised only by them are judged at pulumi up`,
+    );
   },
 };

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { stringList, withDefaults } from "../lib/config";
 import { findDockerCredentials } from "../lib/docker-auth";
 import { DROPLET_TYPE, resourceLabel } from "../lib/firewall";
-import { readKnown, UnknownDuringPreview, type UnknownValueError } from "../lib/known";
+import { readKnown, UnknownValues } from "../lib/known";
 import { asRecord, asRecordArray, asText } from "../lib/props";
 import { DEFAULT_SECRET_NAMES, findSecretMaterial } from "../lib/secret-patterns";
 import { type StackSecret, stackSecrets } from "../lib/stack-secrets";
@@ -62,10 +62,17 @@ export const userDataNoSecrets: StackValidationPolicy = {
   },
   validateStack: (args, reportViolation) => {
     const config = withDefaults<Config>({ secretNames: [...DEFAULT_SECRET_NAMES] }, args.getConfig());
-    const unknowns: UnknownValueError[] = [];
-    const secrets = stackSecrets(args.resources, config.secretNames, unknowns);
+    const unread = new UnknownValues();
+    const secrets = args.resources.flatMap((r) =>
+      unread.within(`${r.type.split(":").at(-1)} '${r.name}'`, (unknowns) =>
+        stackSecrets([r], config.secretNames, unknowns),
+      ),
+    );
     for (const droplet of args.resources.filter((r) => r.type === DROPLET_TYPE)) {
-      const userData = readKnown(() => asText(droplet.props.userData), unknowns) ?? "";
+      const userData =
+        unread.within(`Droplet '${droplet.name}'`, (unknowns) =>
+          readKnown(() => asText(droplet.props.userData), unknowns),
+        ) ?? "";
       const found = findings(userData, config.secretNames, secrets);
       for (const decoded of decodedWriteFiles(userData)) {
         if (decoded.content === undefined) found.push(`write_files ${decoded.path} that cannot be decoded`);
@@ -80,11 +87,9 @@ export const userDataNoSecrets: StackValidationPolicy = {
         droplet.urn,
       );
     }
-    const [first] = unknowns;
-    if (first)
-      throw new UnknownDuringPreview(
-        first,
-        `${unknowns.length} secret value(s) or user data are unknown during preview (first: .${first.props.join(".")}), so user data cannot be compared with them yet; it is at pulumi up, when the engine sends final outputs`,
-      );
+    unread.throwIfAny(
+      (count, first) =>
+        `${count} secret value(s) or user data are unknown during preview (first: ${first}), so user data cannot be compared with them yet; it is at pulumi up, when the engine sends final outputs`,
+    );
   },
 };

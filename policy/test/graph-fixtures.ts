@@ -5,7 +5,16 @@
 // bastion), so the trading role must be told by address, not by dependency alone.
 import { randomBytes } from "node:crypto";
 import type { EngineResource } from "../../scripts/lib/policy-engine";
-import { container, DIGEST, droplet, edgeFirewall, resource, tradingFirewall, traefik } from "./fixtures";
+import {
+  container,
+  DIGEST,
+  droplet,
+  edgeFirewall,
+  monitorAlerts,
+  resource,
+  tradingFirewall,
+  traefik,
+} from "./fixtures";
 
 export const G = {
   provider: "pulumi:providers:docker",
@@ -105,6 +114,7 @@ export function graphTopology(s: GraphSecrets = graphSecrets()): EngineResource[
     dependencies: [trading.urn, data.urn],
   };
   return [
+    ...monitorAlerts(),
     edge,
     trading,
     edgeIp,

@@ -118,7 +118,7 @@ describe("stack-firewall-coverage: trading role by workload and volume", () => {
     }));
     const { messages, unknown } = await judgeStackAtPreview(stackFirewallCoverage, rs, PROD);
     expect(unknown).toBe(
-      "3 value(s) that decide which droplets are trading (a Docker provider's host, addresses, names) are unknown during preview; droplets recognised only by them are judged at pulumi up (first: .host)",
+      "1 value(s) that decide which droplets are trading (a Docker provider's host, addresses, names) are unknown during preview (first: Docker provider 'trading-docker' .host); droplets recognised only by them are judged at pulumi up",
     );
     // The tag still tells trading: those violations are reported before.
     expect(messages).toHaveLength(2);
