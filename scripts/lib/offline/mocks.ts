@@ -107,7 +107,10 @@ function providerOutputs(
     case "random:index/randomId:RandomId": {
       // Fake but well-formed: 2 hex characters per byte, as the provider returns.
       const bytes = Number(inputs.byteLength ?? 8);
-      const hex = RealisticState.digest(`id:${name}${keeperSeed(inputs)}`, bytes * 2).replace(/[^0-9a-f]/g, "0");
+      const hex = RealisticState.digest(`id:${name}${keeperSeed(inputs)}`, bytes * 2).replace(
+        /[^0-9a-f]/g,
+        "0",
+      );
       return { id: hex, extra: { hex, b64Std: Buffer.from(hex, "hex").toString("base64") } };
     }
     case "docker:index/container:Container":
