@@ -52,6 +52,13 @@ async function traefikMessages(replacement: EngineResource): Promise<string[]> {
 }
 
 describe("traefik-config-safe over the engine protocol", () => {
+  it("publishes brainPathPrefixes in the schema the engine validates config against", async () => {
+    const bad = { ...config, "traefik-config-safe": { brainPathPrefixes: "/api/auth" } };
+    await expect(
+      startPolicyPack({ packDir: PACK_DIR, config: bad, stack: "prod", project: "titan" }),
+    ).rejects.toThrow("traefik-config-safe: brainPathPrefixes: Invalid type. Expected: array, given: string");
+  });
+
   it("accepts the console's brain route to the gateway over mTLS", async () => {
     expect(await traefikMessages(proxy(brainDynamic()))).toEqual([]);
   });

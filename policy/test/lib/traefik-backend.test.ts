@@ -38,6 +38,7 @@ describe("Traefik server URLs", () => {
       ['{{ env "X" }}', "it is a Go template, rendered only when Traefik loads the file"],
       ["http://{{ .Host }}:80", "it is a Go template, rendered only when Traefik loads the file"],
       ["http://u:p@host:80", "it carries credentials or an unexpected '@'"],
+      // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
       ["http://host:3100\\@evil", "it carries credentials or an unexpected '@'"],
       ["titan-brain:3100", "it is not scheme://host[:port][/path]"],
       ["http://-bad-:80", "it is not scheme://host[:port][/path]"],

@@ -50,9 +50,11 @@ describe("Traefik rule parser", () => {
       ["PathPrefix(`/a`, `/b`)", "PathPrefix takes 1 argument(s), got 2"],
       ["Header(`k`)", "Header takes 2 argument(s), got 1"],
       ["Query()", "Query takes 1 or 2 argument(s), got 0"],
+      // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
       ["HostSNI(`*`)", "unknown matcher HostSNI"],
       ["PathPrefix(`/a`) Host(`b`)", "unexpected 'Host'"],
       ["PathPrefix(`/a`) &&", "unexpected end of rule"],
+      // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
       ["PathPrefix(Host)", "PathPrefix takes string literals, found 'Host'"],
       ["(`/a`)", "expected a matcher, found '/a'"],
       ["PathPrefix`/a`", "expected '(', found '/a'"],
@@ -109,6 +111,7 @@ describe("path restriction", () => {
       ["Host(`h`) && PathPrefix(`/api/auth`) || Host(`h`)", false],
       ["Host(`h`) && (PathPrefix(`/api/auth`) || Host(`h`))", false],
       ["!PathPrefix(`/signal`)", false],
+      // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
       ["!!PathPrefix(`/api/auth`)", false],
       ["PathRegexp(`^/api/auth`)", false],
       ["PathPrefix(`/signal`)", false],

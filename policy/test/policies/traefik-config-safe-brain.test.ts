@@ -22,6 +22,7 @@ describe("traefik-config-safe: brain routes", () => {
       "Host(`helm.example.com`) && Path(`/api/auth/login`)",
       "PathPrefix(`/api/authz`)",
       'Host("helm.example.com") && PATHPREFIX("/api/config")',
+      // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
       "Host(`helm.example.com`) && PathPrefix(`/api/auth`) && !Method(`DELETE`)",
       "(PathPrefix(`/api/auth`) || Path(`/api/operator/approvals`)) && Host(`helm.example.com`)",
       "PathPrefix(`/api/auth`) && (Host(`a.example.com`) || Host(`b.example.com`))",
@@ -58,6 +59,7 @@ describe("traefik-config-safe: brain routes", () => {
       outside("PathRegexp(`/api/auth`)"),
     ]);
     // Double negation is positive again, and /api is wider than any allowed prefix.
+    // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
     expect(await runTraefik(withRule("!!PathPrefix(`/api`)"))).toEqual([outside("PathPrefix(`/api`)")]);
     expect(await runTraefik(withRule("pathprefix(`/signal`)"))).toEqual([outside("PathPrefix(`/signal`)")]);
     // Dot segments and encodings are not plain paths, even under an allowed prefix.

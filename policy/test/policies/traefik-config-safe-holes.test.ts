@@ -10,6 +10,7 @@ const INTERNAL =
 function withTcp(address: string, router: Doc = { tls: { passthrough: true } }): Doc {
   const doc = brainDynamic();
   doc.tcp = {
+    // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
     routers: { raw: { rule: "HostSNI(`*`)", entryPoints: ["websecure"], service: "raw", ...router } },
     services: { raw: { loadBalancer: { servers: [{ address }] } } },
   };
