@@ -20,6 +20,7 @@ const ONLY = "only brain may publish under titan.cmd.>";
 describe("nats subject renames", () => {
   it("turns destinations into the patterns they can produce", () => {
     expect(destinationPattern("titan.cmd.$1")).toBe("titan.cmd.*");
+    // biome-ignore lint/security/noSecrets: a subject template, not a secret
     expect(destinationPattern("a.{{wildcard(2)}}.b")).toBe("a.*.b");
     expect(destinationPattern("a.{{ Wildcard( 1 ) }}")).toBe("a.*");
     expect(destinationPattern("a.{{split(1,-)}}.b")).toBe("a.>");

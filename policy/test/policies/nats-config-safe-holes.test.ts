@@ -20,6 +20,7 @@ const check = (content: string, extra: Record<string, unknown> = {}, config = {}
   return runResourcePolicy(natsConfigSafe, { type: c.type, name: "nats", props: c.properties }, config);
 };
 // Generated, not a real key: "U" and 55 base32 characters.
+// biome-ignore lint/security/noSecrets: the base32 alphabet, not a secret
 const fakeNkey = () => `U${"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".repeat(2).slice(0, 55)}`;
 
 describe("nats-config-safe holes: who may connect", () => {
