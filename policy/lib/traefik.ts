@@ -5,7 +5,9 @@ export type ParsedDocument = { ok: true; doc: PropertyBag } | { ok: false; error
 
 export function parseYamlDocument(content: string): ParsedDocument {
   try {
-    const doc: unknown = parseYaml(content);
+    // Traefik's YAML reader applies `<<` merge keys; read them the same way, or merged-in
+    // servers and rules would go unjudged.
+    const doc: unknown = parseYaml(content, { merge: true });
     return { ok: true, doc: isRecord(doc) ? doc : {} };
   } catch (error) {
     return {

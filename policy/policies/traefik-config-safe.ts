@@ -279,6 +279,9 @@ function judgeTraefik(
       "no static config (traefik.yml) is uploaded, so its API and entry points cannot be checked. Fix: upload /etc/traefik/traefik.yml",
     );
   }
+  // Routing sections in the static file are dynamic config once the file provider points at it.
+  if (["http", "tcp", "udp", "tls"].some((key) => dig(staticDoc, key) !== undefined) && staticDoc)
+    dynamics.push(staticDoc);
   const command = containerCommand(props);
   const model = buildModel(staticDoc ?? {}, dynamics);
   problems.push(...staticProblems(staticDoc ?? {}, command));

@@ -5,6 +5,10 @@ describe("traefik helpers", () => {
   it("parses YAML documents and reports errors", () => {
     expect(parseYamlDocument("a: 1")).toEqual({ ok: true, doc: { a: 1 } });
     expect(parseYamlDocument("- 1")).toEqual({ ok: true, doc: {} });
+    expect(parseYamlDocument("b: &b { x: 1 }\na:\n  <<: *b\n  y: 2\n")).toEqual({
+      ok: true,
+      doc: { b: { x: 1 }, a: { x: 1, y: 2 } },
+    });
     const bad = parseYamlDocument("a: [");
     expect(bad.ok).toBe(false);
   });

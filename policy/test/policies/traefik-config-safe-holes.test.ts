@@ -216,3 +216,26 @@ describe("traefik-config-safe: which static config Traefik loads", () => {
     ]);
   });
 });
+
+describe("traefik-config-safe: config Traefik reads that a plain YAML reading misses", () => {
+  it("applies YAML merge keys as Traefik's YAML reader does", async () => {
+    const merged =
+      `x-servers: &exec\n  servers: [{ url: "http://10.110.0.3:3002" }]\n${TRAEFIK_DYNAMIC}`.replace(
+        '      loadBalancer:\n        servers: [{ url: "http://titan-console:8080" }]\n',
+        "      loadBalancer:\n        <<: *exec\n",
+      );
+    expect(merged).toContain("<<: *exec");
+    expect(await runTraefik(merged)).toEqual([
+      `http service 'console' routes to http://10.110.0.3:3002, port 3002 ${INTERNAL}`,
+    ]);
+  });
+
+  it("judges routing sections written into the static file", async () => {
+    const s = staticDoc();
+    s.providers.file = { filename: "/etc/traefik/traefik.yml" };
+    s.tcp = { services: { bus: { loadBalancer: { servers: [{ address: "10.110.0.3:4222" }] } } } };
+    expect(await runTraefik(brainDynamic(), { staticConfig: s })).toEqual([
+      `tcp service 'bus' routes to 10.110.0.3:4222, port 4222 ${INTERNAL}`,
+    ]);
+  });
+});
