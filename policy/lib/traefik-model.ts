@@ -25,6 +25,28 @@ function named(dynamics: readonly PropertyBag[], ...keys: string[]): Named[] {
 
 const byName = (list: Named[]) => new Map(list.map((n) => [n.name, n.value]));
 
+/**
+ * Names defined in more than one file. Traefik's file provider keeps one of them (the first file
+ * read) and this model the last, so a duplicate could hide the definition Traefik uses.
+ */
+export function duplicateNames(dynamics: readonly PropertyBag[]): string[] {
+  const sections = [
+    ["http", "routers"],
+    ["http", "services"],
+    ["http", "middlewares"],
+    ["http", "serversTransports"],
+    ["tcp", "routers"],
+    ["tcp", "services"],
+    ["udp", "routers"],
+    ["udp", "services"],
+  ];
+  return sections.flatMap((keys) => {
+    const names = named(dynamics, ...keys).map((n) => n.name);
+    const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+    return [...new Set(repeated)].map((name) => `${keys.join(".")}.${name}`);
+  });
+}
+
 export function buildModel(staticDoc: PropertyBag, dynamics: readonly PropertyBag[]): TraefikModel {
   return {
     staticDoc,

@@ -14,7 +14,13 @@ import { addressPort, dig, entries, parseYamlDocument } from "../lib/traefik";
 import { parseServerAddress, parseServerUrl } from "../lib/traefik-backend";
 import { brainRouteProblems, forwardAuthAddresses } from "../lib/traefik-brain";
 import { chooseStatic, launchProblems, STATIC_NAME } from "../lib/traefik-launch";
-import { buildModel, routerEntryPoints, type TraefikModel, tlsPortEntryPoints } from "../lib/traefik-model";
+import {
+  buildModel,
+  duplicateNames,
+  routerEntryPoints,
+  type TraefikModel,
+  tlsPortEntryPoints,
+} from "../lib/traefik-model";
 
 interface Config {
   proxyContainers: string[];
@@ -288,6 +294,10 @@ function judgeTraefik(
   problems.push(...redirectProblems(staticDoc ?? {}, dynamics));
   problems.push(...tlsOptionProblems(dynamics));
   problems.push(...httpsEntryPointProblems(model));
+  for (const name of duplicateNames(dynamics))
+    problems.push(
+      `${name} is defined in more than one config file; Traefik keeps only one of them, so the one checked may not be the one used. Fix: define each name once`,
+    );
   problems.push(...backendProblems(model, dynamics, config));
   problems.push(...brainRouteProblems(model, config));
   return problems.map((problem) => `${label}: ${problem}.`);

@@ -1,6 +1,7 @@
 // Issue 12, Traefik hole class: TCP/UDP to internal ports, backends that cannot be read, 443
 // without TLS, and whatever changes which static config Traefik loads.
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { TRAEFIK_DYNAMIC, TRAEFIK_STATIC } from "../fixtures";
 import { brainDynamic, type Doc, runTraefik, staticDoc } from "../traefik-fixtures";
 
@@ -237,5 +238,28 @@ describe("traefik-config-safe: config Traefik reads that a plain YAML reading mi
     expect(await runTraefik(brainDynamic(), { staticConfig: s })).toEqual([
       `tcp service 'bus' routes to 10.110.0.3:4222, port 4222 ${INTERNAL}`,
     ]);
+  });
+
+  it("refuses a name defined in two dynamic files (Traefik keeps the first it reads)", async () => {
+    const shadow = brainDynamic();
+    shadow.http.routers.brain.rule = "Host(`helm.example.com`)";
+    const c = {
+      uploads: [
+        { file: "/etc/traefik/traefik.yml", content: TRAEFIK_STATIC },
+        { file: "/etc/traefik/dynamic/a.yml", content: stringify(shadow) },
+        {
+          file: "/etc/traefik/dynamic/b.yml",
+          content: stringify({ http: { routers: { brain: brainDynamic().http.routers.brain } } }),
+        },
+      ],
+    };
+    const messages = await runTraefik("", { container: c });
+    expect(messages[0]).toBe(
+      "http.routers.brain is defined in more than one config file; Traefik keeps only one of them, so the one checked may not be the one used. Fix: define each name once.",
+    );
+    expect(messages).toHaveLength(2);
+    expect(messages[1]).toContain(
+      "router 'brain': its rule 'Host(`helm.example.com`)' can match paths outside",
+    );
   });
 });
