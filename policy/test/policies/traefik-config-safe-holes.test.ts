@@ -91,7 +91,7 @@ describe("traefik-config-safe: backends that cannot be read", () => {
 
   it("refuses a TCP address without a port", async () => {
     expect(await runTraefik(withTcp("titan-brain"))).toEqual([
-      "tcp service 'raw' points at 'titan-brain', which cannot be read (it is not host:port), so where it leads cannot be checked. Fix: write a literal scheme://host:port.",
+      "tcp service 'raw' points at 'titan-brain', which cannot be read (it is not host:port), so where it leads cannot be checked. Fix: write a literal host:port.",
     ]);
   });
 
