@@ -56,8 +56,13 @@ describe("policy-engine driver", () => {
           properties: { tags: ["x"] },
         },
       ]);
-      expect(stack).toHaveLength(1);
-      expect(stack[0]?.urn).toBe("urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::lonely");
+      // A lone droplet: no firewall covers it, and no monitor alert watches it.
+      expect(stack.map((d) => d.policyName).sort()).toEqual([
+        "droplet-alerts-required",
+        "stack-firewall-coverage",
+      ]);
+      for (const d of stack)
+        expect(d.urn).toBe("urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::lonely");
       expect(await session.analyzeMany([])).toEqual([]);
     } finally {
       await session.close();
