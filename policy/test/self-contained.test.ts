@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, resolve } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const PACK = resolve(__dirname, "..");
@@ -15,11 +16,10 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Bare specifiers (not relative) of import/export-from and require. */
+/** Bare specifiers (not relative) of imports, re-exports, dynamic imports and requires, read by
+ * TypeScript's own pre-processor, so an import-like phrase inside a string is not one. */
 function importedPackages(text: string): string[] {
-  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)["']([^"']+)["']/g)].map(
-    (m) => m[1] as string,
-  );
+  const specs = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
   return specs
     .filter((s) => !s.startsWith("."))
     .map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2).join("/") : (s.split("/")[0] as string)));
@@ -40,7 +40,11 @@ describe("self-contained pack", () => {
   });
   it("the scanner sees bare, scoped and subpath imports", () => {
     expect(
-      importedPackages('import a from "yaml";\nimport { b } from "@pulumi/policy/x";\nimport c from "./c";'),
-    ).toEqual(["yaml", "@pulumi/policy"]);
+      importedPackages(
+        'import a from "yaml";\nimport { b } from "@pulumi/policy/x";\nimport c from "./c";\nconst d = require("ipaddr.js");\nexport * from "zod";',
+      ),
+    ).toEqual(["yaml", "@pulumi/policy", "ipaddr.js", "zod"]);
+    // A message that reads like an import is not one.
+    expect(importedPackages("const m = `strips it from '${path}'`;")).toEqual([]);
   });
 });
