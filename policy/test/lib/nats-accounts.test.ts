@@ -76,6 +76,44 @@ describe("nats subject renames", () => {
     ]);
   });
 
+  it("counts only the exporting account's own users, and never applies an exemption through a rename", async () => {
+    // The exporter's users cannot publish the stream; a user of the importing account can, which is
+    // no rename (it publishes there directly, judged as its own command rights).
+    const others = `accounts {
+      ${account("EXEC", pub("exec", '"cmd.>"'), `imports: [ { stream: { account: STRAT, subject: "cmd.>" }, prefix: "titan" } ]`)}
+      ${account("STRAT", pub("strat", '"titan.evt.>"'))}
+    }`;
+    expect(problems(others)).toEqual([]);
+    // quant may publish titan.cmd.ai.> itself, but renamed onto execution commands it may not.
+    const renamed = `accounts {
+      ${account("EXEC", pub("exec", '"titan.evt.>"'), `imports: [ { stream: { account: Q, subject: "titan.cmd.ai.>" }, prefix: "titan.cmd.execution" } ]`)}
+      ${account("Q", pub("quant", '"titan.cmd.ai.>"'))}
+    }`;
+    expect(problems(renamed)).toEqual([
+      expect.stringContaining(
+        "user 'quant' of account 'Q' may publish 'titan.cmd.ai.x', which arrives as command subject 'titan.cmd.execution.titan.cmd.ai.x'",
+      ),
+    ]);
+    // A `to` outside the command space is no rename into it.
+    expect(problems(renamed.replace('prefix: "titan.cmd.execution"', 'to: "ai.proposals.>"'))).toEqual([]);
+    // The global account of top-level users is a known account to import from.
+    const global = `authorization { users: [ ${pub("g", '"titan.evt.>"')} ] }
+      accounts { ${account("A", pub("a", '"x"'), 'imports: [ { stream: { account: "$G", subject: "titan.evt.>" } } ]')} }`;
+    expect(problems(global)).toEqual([]);
+  });
+
+  it("names every command publisher and forbidden pattern in the message", () => {
+    const guard = {
+      commandPublishers: ["brain", "ops"],
+      forbidden: ["titan.cmd.>", "titan.admin.>"],
+      exemptions: {},
+    };
+    const conf = `authorization { users: [ ${pub("hunter", '"titan.evt.>"')} ] }\nmappings: { "titan.evt.x": "titan.admin.y" }`;
+    expect(accountProblems(parseNatsConf(conf).root, guard)).toEqual([
+      expect.stringContaining("; only brain, ops may publish under titan.cmd.>, titan.admin.>. Fix:"),
+    ]);
+  });
+
   it("refuses a service import that delivers a user's requests onto command subjects", () => {
     const conf = (user: string) => `accounts {
       ${account("EXEC", pub("exec", '"titan.evt.>"'), `exports: [ { service: "titan.cmd.execution.place" } ]`)}

@@ -98,6 +98,22 @@ describe("nats server start", () => {
       configPath: CONF,
       problems: ["argument 'x' after '--' is not a flag"],
     });
+    // A flag's value given with '=' is part of it: the next word is read on its own.
+    expect(serverStart({ command: ["nats-server", "-c", CONF, "--routes=nats://peer:6222", "x"] })).toEqual({
+      configPath: CONF,
+      problems: [
+        flag("--routes=nats://peer:6222"),
+        "argument 'x' is not a flag, so nats-server does not start as configured",
+      ],
+    });
+    // Go's flag package rejects a third dash ("bad flag syntax"): it is no config flag.
+    expect(serverStart({ command: ["nats-server", "---config", CONF] })).toEqual({
+      problems: [flag("---config"), DEFAULTS],
+    });
+    expect(serverStart({ command: ["nats-server", "-c", CONF, "--"] })).toEqual({
+      configPath: CONF,
+      problems: [],
+    });
     expect(serverStart({ command: ["nats-server", "-c"] })).toEqual({
       problems: ["'-c' has no path after it", DEFAULTS],
     });
@@ -126,6 +142,10 @@ describe("nats server start", () => {
     expect(imageName(undefined)).toBe("");
     expect(runsNatsServer({ image: "ghcr.io/acme/nats:2.10" })).toBe(true);
     expect(runsNatsServer({ image: "redis@sha256:abc" })).toBe(false);
+    expect(runsNatsServer({ image: "nats-server:2" })).toBe(true);
+    expect(runsNatsServer({ image: "gnatsd:1" })).toBe(true);
+    expect(runsNatsServer({ image: "busybox", command: null })).toBe(false);
+    expect(runsNatsServer({ image: "busybox", command: ["sh", "-c", "exec\tnats-server"] })).toBe(true);
     expect(runsNatsServer({ image: "natsy:1" })).toBe(false);
     expect(runsNatsServer({ image: "busybox", command: ["/opt/bin/nats-server", "-c", CONF] })).toBe(true);
     expect(runsNatsServer({ image: "busybox", entrypoints: ["sh", "-c", "exec nats-server -js"] })).toBe(
