@@ -21,10 +21,11 @@ interface Config {
   singleHostTags: string[];
 }
 
-// DESIGN §2: the edge reaches trading on SSH (bastion), the brain TLS gateway and NATS; never 3002.
+// The edge reaches trading on SSH (bastion) and the brain TLS gateway only: nothing on the edge speaks
+// NATS since console-api moved to the trading plane (DESIGN §2 also listed 4222). Never 3002.
 const DEFAULTS: Config = {
   tradingTags: ["titan-trading"],
-  tradingInboundPorts: [22, 3100, 4222],
+  tradingInboundPorts: [22, 3100],
   // Containers (by name or image base name, `-suffix` allowed) whose droplet is trading whatever its tags.
   tradingWorkloads: ["titan-brain", "titan-execution", "postgres", "nats", "redis"],
   // Volume name, tag or filesystem label (`*` wildcard) of the Titan data volume.
@@ -93,7 +94,7 @@ export const stackFirewallCoverage: StackValidationPolicy = {
           if (outside.length > 0)
             reportViolation(
               `${who} is reachable on port(s) ${outside.join(", ")} through firewall ${resourceLabel(firewall.name, firewall.urn)} ${describeRule(rule)}. ` +
-                `Fix: trading takes inbound traffic only on ${config.tradingInboundPorts.join(", ")} (DESIGN §2), from the edge by tag.`,
+                `Fix: trading takes inbound traffic only on ${config.tradingInboundPorts.join(", ")} (SSH through the bastion, the brain gateway), from the edge by tag.`,
               droplet.urn,
             );
           const peers = publicPeers(rule);

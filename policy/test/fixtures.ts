@@ -115,7 +115,6 @@ export function tradingFirewall() {
     [
       { protocol: "tcp", portRange: "22", sourceTags: ["titan-edge"] },
       { protocol: "tcp", portRange: "3100", sourceTags: ["titan-edge"] },
-      { protocol: "tcp", portRange: "4222", sourceTags: ["titan-edge"] },
     ],
     EGRESS,
   );

@@ -50,7 +50,7 @@ describe("stack-firewall-coverage", () => {
     expect(message).toContain("public source(s) 0.0.0.0/1, 128.0.0.0/1 through firewall 'sneaky'");
   });
 
-  it("refuses edge→trading ports other than 22, 3100, 4222 (3002, ranges, all), accepts the three", async () => {
+  it("refuses edge→trading ports other than 22 and 3100 (3002, 4222, ranges, all), accepts the two", async () => {
     const edgeRule = (portRange: string) =>
       firewall("extra", [], [{ protocol: "tcp", portRange, sourceTags: ["titan-edge"] }], [], {
         tags: ["titan-trading"],
@@ -62,15 +62,13 @@ describe("stack-firewall-coverage", () => {
       /^Trading droplet 'trading' \(urn:[^)]+\) is reachable on port\(s\) 3002 through firewall 'extra'/,
     );
     expect(m3002).toContain(
-      "Fix: trading takes inbound traffic only on 22, 3100, 4222 (DESIGN §2), from the edge by tag.",
+      "Fix: trading takes inbound traffic only on 22, 3100 (SSH through the bastion, the brain gateway), from the edge by tag.",
     );
-    expect((await run("3000-4300"))[0]).toContain(
-      "is reachable on port(s) 3000-3099, 3101-4221, 4223-4300 through",
-    );
-    expect((await run("all"))[0]).toContain(
-      "is reachable on port(s) 1-21, 23-3099, 3101-4221, 4223-65535 through",
-    );
-    for (const ok of ["22", "3100", "4222"]) expect(await run(ok), ok).toEqual([]);
+    // Nothing on the edge speaks NATS any more: 4222 from the edge is refused too.
+    expect((await run("4222"))[0]).toContain("is reachable on port(s) 4222 through firewall 'extra'");
+    expect((await run("3000-4300"))[0]).toContain("is reachable on port(s) 3000-3099, 3101-4300 through");
+    expect((await run("all"))[0]).toContain("is reachable on port(s) 1-21, 23-3099, 3101-65535 through");
+    for (const ok of ["22", "3100"]) expect(await run(ok), ok).toEqual([]);
   });
 
   it("reports the edge firewall when it also targets trading by tag", async () => {

@@ -44,8 +44,8 @@ describe("stack-firewall-coverage: trading role by workload and volume", () => {
   it("refuses public inbound to the trading droplet after its tag is renamed (adversarial)", async () => {
     const messages = await check(retagged("titan-misc", [PUBLIC_443]));
     expect(messages).toEqual([
-      `Trading droplet 'trading' (${tradingUrn}) ${BRAIN_REASON} is reachable on port(s) 443 through firewall 'trading-fw' (urn:pulumi:prod::titan::digitalocean:index/firewall:Firewall::trading-fw) inbound rule #4 (tcp ports 443-443). Fix: trading takes inbound traffic only on 22, 3100, 4222 (DESIGN §2), from the edge by tag.`,
-      `Trading droplet 'trading' (${tradingUrn}) ${BRAIN_REASON} is reachable from public source(s) 0.0.0.0/0 through firewall 'trading-fw' (urn:pulumi:prod::titan::digitalocean:index/firewall:Firewall::trading-fw) inbound rule #4 (tcp ports 443-443). Fix: the trading plane takes inbound traffic only from the edge (by tag) or private VPC addresses.`,
+      `Trading droplet 'trading' (${tradingUrn}) ${BRAIN_REASON} is reachable on port(s) 443 through firewall 'trading-fw' (urn:pulumi:prod::titan::digitalocean:index/firewall:Firewall::trading-fw) inbound rule #3 (tcp ports 443-443). Fix: trading takes inbound traffic only on 22, 3100 (SSH through the bastion, the brain gateway), from the edge by tag.`,
+      `Trading droplet 'trading' (${tradingUrn}) ${BRAIN_REASON} is reachable from public source(s) 0.0.0.0/0 through firewall 'trading-fw' (urn:pulumi:prod::titan::digitalocean:index/firewall:Firewall::trading-fw) inbound rule #3 (tcp ports 443-443). Fix: the trading plane takes inbound traffic only from the edge (by tag) or private VPC addresses.`,
     ]);
     // Safe neighbour: renamed, but reachable only from the edge on the trading ports.
     expect(await check(retagged("titan-misc"))).toEqual([]);

@@ -42,7 +42,7 @@ function topology(resources: RegisteredResource[]): string {
     lines.push(`  operators -- "22" --> ${mermaidId(front)}`);
   }
   if (droplets.includes("edge") && droplets.includes("trading")) {
-    lines.push(`  edge -- "22, 3100 (TLS 1.3), 4222 (TLS)" --> trading`);
+    lines.push(`  edge -- "22, 3100 (TLS 1.3, mTLS)" --> trading`);
   }
   lines.push("```");
   return lines.join("\n");
