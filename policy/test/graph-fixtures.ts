@@ -160,4 +160,3 @@ export function withProps(
   return rs.map((r) => (r.name === name ? { ...r, properties: change({ ...r.properties }) } : r));
 }
 
-export { urnOf };
