@@ -23,3 +23,12 @@ export const numberList = (description: string, defaults: readonly number[]) => 
   default: [...defaults],
   description,
 });
+
+/** The widest prefix an allow-listed IPv4 or IPv6 range may have (SSH and the Kubernetes API). */
+export const maxPrefix = (family: "IPv4" | "IPv6", defaultPrefix: number) => ({
+  type: "integer" as const,
+  minimum: 0,
+  maximum: family === "IPv4" ? 32 : 128,
+  default: defaultPrefix,
+  description: `Widest ${family} prefix allowed.`,
+});

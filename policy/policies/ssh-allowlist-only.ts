@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { stringList, withDefaults } from "../lib/config";
+import { maxPrefix, stringList, withDefaults } from "../lib/config";
 import { describeRule, FIREWALL_TYPE, firewallRules, resourceLabel, ruleCoversPort } from "../lib/firewall";
 import { containsRange, parseCidr } from "../lib/net";
 
@@ -30,20 +30,8 @@ export const sshAllowlistOnly: ResourceValidationPolicy = {
   configSchema: {
     properties: {
       allowlist: stringList("CIDRs operators may SSH from.", DEFAULTS.allowlist),
-      maxPrefixV4: {
-        type: "integer",
-        minimum: 0,
-        maximum: 32,
-        default: 24,
-        description: "Widest IPv4 prefix allowed.",
-      },
-      maxPrefixV6: {
-        type: "integer",
-        minimum: 0,
-        maximum: 128,
-        default: 48,
-        description: "Widest IPv6 prefix allowed.",
-      },
+      maxPrefixV4: maxPrefix("IPv4", 24),
+      maxPrefixV6: maxPrefix("IPv6", 48),
     },
   },
   validateResource: (args, reportViolation) => {
