@@ -29,7 +29,6 @@ export const G = {
 /** An obviously fake secret, new for every call. */
 export const fakeSecret = (label: string) => `fake-${label}-${randomBytes(12).toString("hex")}`;
 
-const urnOf = (type: string, name: string) => `urn:pulumi:prod::titan::${type}::${name}`;
 
 export interface GraphSecrets {
   bybitSecret: string;
