@@ -29,7 +29,6 @@ export const G = {
 /** An obviously fake secret, new for every call. */
 export const fakeSecret = (label: string) => `fake-${label}-${randomBytes(12).toString("hex")}`;
 
-
 export interface GraphSecrets {
   bybitSecret: string;
   hmac: string;
