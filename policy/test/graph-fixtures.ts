@@ -157,4 +157,3 @@ export function withProps(
 ): EngineResource[] {
   return rs.map((r) => (r.name === name ? { ...r, properties: change({ ...r.properties }) } : r));
 }
-
