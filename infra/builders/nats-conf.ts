@@ -23,9 +23,8 @@ export interface NatsConfInput {
   /** Default 4222. */
   port?: number;
   /**
-   * Default 0.0.0.0 inside the container. A 127.0.0.1 bind would be unreachable through Docker's
-   * port publish (DNAT to the container address), so the host-loopback publish (DESIGN.md §2)
-   * is what keeps the monitor off every network but the host.
+   * Default 127.0.0.1: the container's own loopback. The healthcheck runs inside the container and
+   * an operator uses `docker exec`; on 0.0.0.0 every container on the bus network could read it.
    */
   monitorHost?: string;
   /** Default 8222. */
@@ -67,8 +66,9 @@ function userEntry(user: NatsUser, hash: string): { [key: string]: ConfValue } {
   if (p.publishDeny.length > 0) publish.deny = subjects(p.publishDeny);
   const subscribe: { [key: string]: ConfValue } = { allow: subjects(p.subscribeAllow) };
   if (p.subscribeDeny.length > 0) subscribe.deny = subjects(p.subscribeDeny);
+  // Never allow_responses: it lets the requester choose where the responder publishes. Responders
+  // get publish on the reply inboxes instead (nats-permissions.ts, REPLY_INBOXES).
   const permissions: { [key: string]: ConfValue } = { publish, subscribe };
-  if (p.respondsToRequests) permissions.allow_responses = { max: 1, expires: "1m" };
   return {
     user,
     password: hash,
@@ -80,7 +80,7 @@ function userEntry(user: NatsUser, hash: string): { [key: string]: ConfValue } {
 
 export function buildNatsConf(input: NatsConfInput): string {
   const host = assertPattern("listenHost", input.listenHost ?? "0.0.0.0", HOST_PATTERN);
-  const monitorHost = assertPattern("monitorHost", input.monitorHost ?? "0.0.0.0", HOST_PATTERN);
+  const monitorHost = assertPattern("monitorHost", input.monitorHost ?? "127.0.0.1", HOST_PATTERN);
   const port = assertPort("port", input.port ?? 4222);
   const monitorPort = assertPort("monitorPort", input.monitorPort ?? 8222);
   const storeDir = assertPath("jetStreamStoreDir", input.jetStreamStoreDir ?? "/data/jetstream");

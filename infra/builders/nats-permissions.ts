@@ -34,9 +34,17 @@ const natsOf = (user: NatsUser): TitanNats => contractService(CONTRACT, CONTRACT
 export interface CoreSubjects {
   publish: readonly string[];
   subscribe: readonly string[];
-  /** May answer requests it received (publish once to their reply subject). */
+  /** Answers requests: it publishes its replies on the requesters' inboxes. */
   respondsToRequests: boolean;
 }
+
+/**
+ * Where every Titan client's request replies arrive (nats.js and async-nats default inbox prefix;
+ * the contract's `inboxPrefix`). A responder may publish here and nowhere else for its replies:
+ * nats-server's `allow_responses` would let it publish to whatever reply subject a requester names,
+ * past its deny list, so a strategy could make execution publish `titan.cmd.execution.place.v1`.
+ */
+export const REPLY_INBOXES = "_INBOX.>";
 
 /**
  * What the threat model forbids although Titan's code asks for it: no one but brain commands
@@ -59,12 +67,13 @@ function coreSubjectsOf(user: NatsUser): CoreSubjects {
   const n = natsOf(user);
   const subscribe = [...n.subscribe];
   if (n.inboxPrefix) subscribe.push(`${n.inboxPrefix}.>`);
-  return {
-    publish: [...n.publish, ...n.request].filter((s) => !refusedByThreatModel(user, s)),
-    subscribe,
-    // RPC and request subjects are answered on the requester's inbox.
-    respondsToRequests: n.subscribe.some((s) => s.startsWith("titan.rpc.") || s.startsWith("titan.req.")),
-  };
+  // RPC and request subjects are answered on the requester's inbox.
+  const respondsToRequests = n.subscribe.some(
+    (s) => s.startsWith("titan.rpc.") || s.startsWith("titan.req."),
+  );
+  const publish = [...n.publish, ...n.request].filter((s) => !refusedByThreatModel(user, s));
+  if (respondsToRequests && !publish.includes(REPLY_INBOXES)) publish.push(REPLY_INBOXES);
+  return { publish, subscribe, respondsToRequests };
 }
 
 export const NATS_CORE_SUBJECTS: Readonly<Record<NatsUser, CoreSubjects>> = Object.fromEntries(
@@ -157,7 +166,6 @@ export interface UserPermissions {
   publishDeny: readonly string[];
   subscribeAllow: readonly string[];
   subscribeDeny: readonly string[];
-  respondsToRequests: boolean;
 }
 
 export function natsPermissionsFor(user: NatsUser): UserPermissions {
@@ -168,7 +176,6 @@ export function natsPermissionsFor(user: NatsUser): UserPermissions {
       publishDeny: [],
       subscribeAllow: core.subscribe,
       subscribeDeny: [],
-      respondsToRequests: false,
     };
   }
   const jsApi = jetStreamApiFor(user);
@@ -192,6 +199,5 @@ export function natsPermissionsFor(user: NatsUser): UserPermissions {
       "$JS.ACK.>",
       "$SYS.>",
     ],
-    respondsToRequests: core.respondsToRequests,
   };
 }

@@ -23,9 +23,10 @@ const TRAEFIK: readonly PublishedPort[] = [
 /**
  * split: the brain gateway (TLS 1.3, client certificates) on the VPC address, the one thing the
  * edge's Traefik reaches; the cloud firewall admits only the edge. NATS is not published: every
- * NATS client (console-api included) runs on the trading plane. The NATS monitor on loopback for
- * an operator on the host. Brain's own 3100 and 3101, execution's 3002, 5432 and 6379 are never
- * published.
+ * NATS client (console-api included) runs on the trading plane. The NATS monitor listens on the
+ * container's own loopback (its healthcheck and `docker exec` reach it; no other container does)
+ * and is not published either. Brain's own 3100 and 3101, execution's 3002, 5432 and 6379 are
+ * never published.
  * single: nothing crosses hosts, so nothing but traefik is published (Traefik reaches the gateway
  * on the Docker edge network).
  */
@@ -33,7 +34,6 @@ export const PUBLISHED_PORTS: Readonly<Record<Topology, readonly PublishedPort[]
   split: [
     ...TRAEFIK,
     { container: "brain-gateway", internal: 3100, external: 3100, bindTo: "trading-private" },
-    { container: "nats", internal: 8222, external: 8222, bindTo: "loopback" },
   ],
   single: TRAEFIK,
 };

@@ -71,19 +71,34 @@ function subjectList(
   return undefined;
 }
 
-/** What a user may publish. Missing permissions, or a missing publish section, allow everything. */
-export function publishRights(permissions: NatsValue | undefined): PublishRights {
+/** The allow and deny lists of one direction; a missing section allows everything. */
+function rightsOf(permissions: NatsValue | undefined, long: string, short: string): PublishRights {
   if (permissions === undefined) return EVERYTHING;
   if (!isNatsMap(permissions)) return EVERYTHING;
-  const publish = permissions.publish ?? permissions.pub;
-  if (publish === undefined || publish instanceof UnresolvedVariable) return EVERYTHING;
-  if (isNatsMap(publish)) {
-    const allow = subjectList(publish.allow, [">"]);
-    const deny = subjectList(publish.deny, []);
+  const section = permissions[long] ?? permissions[short];
+  if (section === undefined || section instanceof UnresolvedVariable) return EVERYTHING;
+  if (isNatsMap(section)) {
+    const allow = subjectList(section.allow, [">"]);
+    const deny = subjectList(section.deny, []);
     // An unreadable deny list protects nothing.
     return { allow: allow ?? [">"], deny: deny ?? [] };
   }
-  return { allow: subjectList(publish, [">"]) ?? [">"], deny: [] };
+  return { allow: subjectList(section, [">"]) ?? [">"], deny: [] };
+}
+
+/** What a user may publish. Missing permissions, or a missing publish section, allow everything. */
+export function publishRights(permissions: NatsValue | undefined): PublishRights {
+  return rightsOf(permissions, "publish", "pub");
+}
+
+/**
+ * What a user may subscribe to, likewise. An entry may name a queue group after the subject
+ * ("titan.rpc.> workers"); only the subject is kept, which allows at least as much.
+ */
+export function subscribeRights(permissions: NatsValue | undefined): PublishRights {
+  const { allow, deny } = rightsOf(permissions, "subscribe", "sub");
+  const subject = (entry: string) => entry.trim().split(/\s+/)[0] ?? entry;
+  return { allow: allow.map(subject), deny: deny.filter((d) => !/\s/.test(d.trim())).map(subject) };
 }
 
 // A user public nkey: "U" and 55 more base32 characters (nats-io/nkeys).

@@ -9,6 +9,7 @@ import { runsNatsServer, serverStart } from "../lib/nats-command";
 import { type NatsConfig, parseNatsConf } from "../lib/nats-conf";
 import { listenerProblems, monitorProblems } from "../lib/nats-exposure";
 import { identityProblems } from "../lib/nats-identity";
+import { responseHijacks } from "../lib/nats-responses";
 import { reachableAdminSubject, readOnlyBreach, wholesaleJetStreamGrant } from "../lib/nats-rights";
 import { reachableForbiddenSubject } from "../lib/nats-subjects";
 import type { PropertyBag } from "../lib/props";
@@ -110,13 +111,19 @@ function userProblems(conf: NatsConfig, config: Config): string[] {
         );
     }
   }
+  for (const h of responseHijacks(natsUsers(conf.root), config.commandPublishers)) {
+    const by = h.requester === h.responder ? "itself" : `user '${h.requester}'`;
+    problems.push(
+      `user '${h.responder}' has allow_responses and receives requests on '${h.subject}', which ${by} may publish; the requester names the reply subject, so it can make '${h.responder}' publish to any subject, ${config.forbiddenPublish.join(", ")} included, past its deny list. Fix: remove allow_responses and allow publish on the requesters' inboxes (_INBOX.>) instead`,
+    );
+  }
   return problems;
 }
 
 export const natsConfigSafe: StackValidationPolicy = {
   name: "nats-config-safe",
   description:
-    "A NATS server loads only an uploaded, checked config, in which every client has its own bcrypt or nkey credential, only brain publishes commands or administers JetStream (quant only titan.cmd.ai.>), console is read-only, no import, export or mapping renames subjects into the command space or the JetStream API, no extra listener is open, and the monitor stays on loopback.",
+    "A NATS server loads only an uploaded, checked config, in which every client has its own bcrypt or nkey credential, only brain publishes commands or administers JetStream (quant only titan.cmd.ai.>), console is read-only, no client answers requests with allow_responses that an untrusted user can send it, no import, export or mapping renames subjects into the command space or the JetStream API, no extra listener is open, and the monitor stays on loopback.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema: {

@@ -27,7 +27,8 @@ describe("buildNatsConf", () => {
     expect(text).toMatch(/tls: \{[^}]*min_version: "1\.3"/s);
     expect(text).toContain('cert_file: "/etc/nats/tls/server.crt"');
     expect(text).toContain('store_dir: "/data/jetstream"');
-    expect(text).toContain('http: "0.0.0.0:8222"');
+    // The monitor stays on the container's own loopback (healthcheck and docker exec only).
+    expect(text).toContain('http: "127.0.0.1:8222"');
     expect(text).toMatch(/^max_payload: 1048576$/m);
     expect(text).toMatch(/^write_deadline: "10s"$/m);
     expect(conf({ tls: { ...TLS, verifyClients: true } })).toContain("verify: true");

@@ -48,7 +48,11 @@ export const CONTRACT_SUBJECTS: Record<
     return [
       user,
       {
-        publish: [...n.publish, ...n.request].filter((s) => !refused(user, s)),
+        // A service that answers RPCs replies on the requesters' inboxes, and only there.
+        publish: [
+          ...[...n.publish, ...n.request].filter((s) => !refused(user, s)),
+          ...(n.subscribe.some((s) => /^titan\.(rpc|req)\./.test(s)) ? ["_INBOX.>"] : []),
+        ],
         subscribe: [...n.subscribe, ...(n.inboxPrefix ? [`${n.inboxPrefix}.>`] : [])],
         jsApi: n.jsApi.filter(
           (s) =>

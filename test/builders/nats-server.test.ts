@@ -314,6 +314,40 @@ describe.runIf(canRun)("real nats-server 2.9 with the generated config", () => {
     expect(await jsm.streams.delete("TITAN_SCRATCH")).toBe(true);
   });
 
+  it("a strategy's request cannot name where execution publishes its reply", async () => {
+    // The reply subject is the requester's choice. With allow_responses nats-server lets the
+    // responder publish there past its deny list; with publish on _INBOX.> only, it cannot.
+    const exec = conn("execution");
+    let answered = 0;
+    const sub = exec.subscribe("titan.req.exec.policy_hash.v1", {
+      callback: (_e, m) => {
+        answered++;
+        m.respond(enc.encode("hash"));
+      },
+    });
+    const landed: string[] = [];
+    const target = "titan.cmd.execution.place.v1";
+    const spy = conn("brain").subscribe(target, { callback: (_e, m) => landed.push(m.subject) });
+    await exec.flush();
+    await conn("brain").flush();
+    // hunter may publish the request subject (Titan's contract) and so choose its reply subject.
+    conn("hunter").publish("titan.req.exec.policy_hash.v1", enc.encode("?"), { reply: target });
+    await conn("hunter").flush();
+    for (let i = 0; i < 100 && answered === 0; i++) await sleep(10);
+    await exec.flush();
+    await conn("brain").flush();
+    expect(answered, "execution received the request").toBe(1);
+    expect(violations.get("execution")?.has(`publish:${target}`), "execution's reply was refused").toBe(true);
+    expect(landed).toEqual([]);
+    // The same request with an inbox reply is answered as Titan expects.
+    const reply = await conn("hunter").request("titan.req.exec.policy_hash.v1", enc.encode("?"), {
+      timeout: 3000,
+    });
+    expect(new TextDecoder().decode(reply.data)).toBe("hash");
+    sub.unsubscribe();
+    spy.unsubscribe();
+  });
+
   it("requires TLS and rejects a wrong password", async () => {
     const info = await new Promise<string>((resolve, reject) => {
       const s = tcpConnect(port, "127.0.0.1");

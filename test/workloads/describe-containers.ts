@@ -101,12 +101,12 @@ export function describeContainers(topology: Topology) {
           ? {
               traefik: ["0.0.0.0:443->443/tcp", "0.0.0.0:80->80/tcp"],
               "brain-gateway": [`${priv}:3100->3100/tcp`],
-              nats: ["127.0.0.1:8222->8222/tcp"],
             }
           : { traefik: ["0.0.0.0:443->443/tcp", "0.0.0.0:80->80/tcp"] };
       for (const name of expectedNames) expect([name, portsOf(name)]).toEqual([name, expected[name] ?? []]);
       const all = expectedNames.flatMap(portsOf).join(" ");
-      for (const port of [3002, 3101, 4222, 5432, 6379]) expect(all).not.toMatch(new RegExp(`:${port}->`));
+      for (const port of [3002, 3101, 4222, 8222, 5432, 6379])
+        expect(all).not.toMatch(new RegExp(`:${port}->`));
       for (const name of expectedNames) expect(run.inputs(name).publishAllPorts).toBe(false);
     });
 

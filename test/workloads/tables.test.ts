@@ -61,10 +61,8 @@ describe("service table", () => {
     }
     expect(PUBLISHED_PORTS.single.every((p) => p.container === "traefik")).toBe(true);
     expect(NEVER_PUBLISHED).toEqual([3002, 3101, 5432, 6379]);
-    // Every NATS client runs on the trading plane: 4222 is published nowhere, the monitor on loopback.
-    expect(PUBLISHED_PORTS.split.filter((p) => p.container === "nats")).toEqual([
-      { container: "nats", internal: 8222, external: 8222, bindTo: "loopback" },
-    ]);
+    // Every NATS client runs on the trading plane: neither 4222 nor the monitor is published.
+    expect(PUBLISHED_PORTS.split.filter((p) => p.container === "nats")).toEqual([]);
     expect(PUBLISHED_PORTS.split.filter((p) => p.bindTo === "trading-private")).toEqual([
       { container: "brain-gateway", internal: 3100, external: 3100, bindTo: "trading-private" },
     ]);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { bcryptProblem, monitorEndpoints, natsUsers, publishRights } from "../../lib/nats-auth";
+import {
+  bcryptProblem,
+  monitorEndpoints,
+  natsUsers,
+  publishRights,
+  subscribeRights,
+} from "../../lib/nats-auth";
 import { parseNatsConf, UnresolvedVariable } from "../../lib/nats-conf";
 import { BCRYPT_8, BCRYPT_11 } from "../fixtures";
 
@@ -18,6 +24,25 @@ describe("nats auth model", () => {
       { name: "UABC", account: "a", password: undefined, nkey: "UABC", permissions: undefined },
     ]);
     expect(natsUsers(parseNatsConf("port: 1").root)).toEqual([]);
+  });
+
+  it("derives subscribe rights the same way, keeping the subject of a queue-group entry", () => {
+    expect(subscribeRights(undefined)).toEqual({ allow: [">"], deny: [] });
+    expect(subscribeRights({ publish: "a" })).toEqual({ allow: [">"], deny: [] });
+    expect(subscribeRights({ sub: "a.b" })).toEqual({ allow: ["a.b"], deny: [] });
+    expect(subscribeRights({ subscribe: { allow: ["a.> workers", " b "], deny: "a.x" } })).toEqual({
+      allow: ["a.>", "b"],
+      deny: ["a.x"],
+    });
+    // A deny of one queue group leaves plain subscriptions to the subject allowed.
+    expect(subscribeRights({ subscribe: { allow: "a.>", deny: ["a.x workers", "a.y"] } })).toEqual({
+      allow: ["a.>"],
+      deny: ["a.y"],
+    });
+    expect(subscribeRights({ subscribe: { deny: new UnresolvedVariable("D") } })).toEqual({
+      allow: [">"],
+      deny: [],
+    });
   });
 
   it("derives publish rights, failing closed on what it cannot read", () => {

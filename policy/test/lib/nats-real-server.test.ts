@@ -1,6 +1,7 @@
 // The facts the NATS hole checks rest on, shown on the real nats-server: an allowed stream import
 // with a prefix lands a strategy's publication on titan.cmd.>; the monitor takes the client
-// listener's host; `ws` is a websocket listener. Each config is also judged by the policy's
+// listener's host; `ws` is a websocket listener; allow_responses lets a
+// requester name where the responder publishes, past its deny list. Each config is also judged by the policy's
 // checks, so the test fails if the server and the checks ever disagree.
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -9,9 +10,10 @@ import { connect } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
 import { findProgram, freePort, haveProgram, makeTempDir } from "../../../test/builders/real-tool";
 import { accountProblems } from "../../lib/nats-accounts";
-import { monitorEndpoints } from "../../lib/nats-auth";
+import { monitorEndpoints, natsUsers } from "../../lib/nats-auth";
 import { parseNatsConf } from "../../lib/nats-conf";
 import { listenerProblems } from "../../lib/nats-exposure";
+import { responseHijacks } from "../../lib/nats-responses";
 
 const canRun = haveProgram("nats-server", "nats-server");
 const GUARD = { commandPublishers: ["brain"], forbidden: ["titan.cmd.>"], exemptions: {} };
@@ -76,6 +78,46 @@ accounts {
       ),
     ]);
     expect(accountProblems(parseNatsConf(conf("strat")).root, GUARD)).toEqual([]);
+  });
+
+  it("lets a requester aim a responder's allow_responses reply at titan.cmd.>, and the check refuses it", async () => {
+    const port = await freePort();
+    const [execPass, stratPass, brainPass] = [1, 2, 3].map(() => Math.random().toString(36).slice(2));
+    const conf = (responder: string) => `port: ${port}
+authorization { users: [
+  { user: exec, password: "${execPass}", permissions: { publish: { allow: "titan.evt.>", deny: "titan.cmd.>" }, subscribe: "titan.req.>" ${responder} } }
+  { user: strat, password: "${stratPass}", permissions: { publish: "titan.req.>", subscribe: "_INBOX.>" } }
+  { user: brain, password: "${brainPass}" }
+] }
+`;
+    const landed = async (responder: string): Promise<string[]> => {
+      await start(`responses-${responder ? "on" : "off"}`, conf(responder));
+      const [exec, strat, brain] = await Promise.all(
+        [
+          ["exec", execPass],
+          ["strat", stratPass],
+          ["brain", brainPass],
+        ].map(([user, pass]) => connect({ port, user, pass })),
+      );
+      const received: string[] = [];
+      brain?.subscribe("titan.cmd.>", { callback: (_e, m) => received.push(m.subject) });
+      exec?.subscribe("titan.req.hash", { callback: (_e, m) => m.respond("reply") });
+      await Promise.all([exec?.flush(), brain?.flush()]);
+      strat?.publish("titan.req.hash", "?", { reply: "titan.cmd.execution.place" });
+      await strat?.flush();
+      await new Promise((r) => setTimeout(r, 200));
+      await Promise.all([exec?.flush(), brain?.flush()]);
+      await Promise.all([exec?.close(), strat?.close(), brain?.close()]);
+      servers.pop()?.kill();
+      return received;
+    };
+    const on = ", allow_responses: true";
+    expect(await landed(on)).toEqual(["titan.cmd.execution.place"]);
+    expect(await landed("")).toEqual([]);
+    expect(responseHijacks(natsUsers(parseNatsConf(conf(on)).root), ["brain"])).toEqual([
+      { responder: "exec", requester: "strat", subject: "titan.req.x" },
+    ]);
+    expect(responseHijacks(natsUsers(parseNatsConf(conf("")).root), ["brain"])).toEqual([]);
   });
 
   it("binds the monitor to the client listener's host, as the check reads it", async () => {

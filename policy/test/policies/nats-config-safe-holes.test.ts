@@ -249,6 +249,39 @@ describe("nats-config-safe holes: JetStream administration and the console", () 
   });
 });
 
+describe("nats-config-safe holes: replies the requester aims", () => {
+  const responder = (extra: string) =>
+    `{ user: execution, password: "${BCRYPT_11}", permissions: { publish: { allow: ["titan.evt.>", "_INBOX.>"], deny: "titan.cmd.>" }, subscribe: "titan.req.exec.>" ${extra} } }`;
+  const hunter = user("hunter", '"titan.req.exec.policy_hash.v1"');
+
+  it("refuses allow_responses on a responder an untrusted user can send requests to", async () => {
+    expect(await check(conf([BRAIN, responder(", allow_responses: { max: 1 }"), hunter].join(", ")))).toEqual(
+      [
+        `${AT}user 'execution' has allow_responses and receives requests on 'titan.req.exec.policy_hash.v1', which user 'hunter' may publish; the requester names the reply subject, so it can make 'execution' publish to any subject, titan.cmd.> included, past its deny list. Fix: remove allow_responses and allow publish on the requesters' inboxes (_INBOX.>) instead.`,
+      ],
+    );
+    // The stack's form: replies through publish on _INBOX.> only.
+    expect(await check(conf([BRAIN, responder(""), hunter].join(", ")))).toEqual([]);
+    // Only brain may ask: allow_responses then gives nothing brain could not do itself.
+    expect(await check(conf([BRAIN, responder(", allow_responses: true")].join(", ")))).toEqual([]);
+    // Adversarial: the responder counts as a requester of its own subjects.
+    const selfAsk = `{ user: execution, password: "${BCRYPT_11}", permissions: { publish: { allow: "titan.req.exec.self", deny: "titan.cmd.>" }, subscribe: "titan.req.exec.>", allow_responses: true } }`;
+    expect(await check(conf([BRAIN, selfAsk].join(", ")))).toEqual([
+      expect.stringContaining("receives requests on 'titan.req.exec.self', which itself may publish"),
+    ]);
+    // Who is trusted follows commandPublishers.
+    expect(
+      await check(
+        conf([BRAIN, responder(", allow_responses: true"), hunter].join(", ")),
+        {},
+        {
+          commandPublishers: ["brain", "hunter"],
+        },
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe("nats-config-safe holes: the monitor", () => {
   const monitor = (rest: string) => `authorization { users = [ ${BRAIN} ] }\n${rest}`;
 
