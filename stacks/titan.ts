@@ -2,17 +2,17 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import { buildCloudInit } from "../infra/builders/cloud-init";
 import { buildFirewallRules } from "../infra/builders/firewall-rules";
-import { envTag, rolesOf } from "../infra/builders/role-tags";
 import { TitanAlerts } from "../infra/components/alerts";
 import { pinnedTarget, TitanBackup } from "../infra/components/backup";
 import { RoleFirewall } from "../infra/components/firewall";
 import { TitanHost } from "../infra/components/host";
 import { TitanNetwork } from "../infra/components/network";
-import { TitanWorkloads } from "../infra/components/workloads/titan-workloads";
+import { TitanWorkloads } from "../infra/components/titan-workloads";
 import { assertAlertsConfigured, assertBenchReplicasAllowed } from "../infra/config/parse";
 import type { Role, TitanConfig } from "../infra/config/schema";
-import { assertServiceSecretsConfigured } from "../infra/workloads/secrets";
-import { PLANES_OF_ROLE, processLimitsFor, servicesFor } from "../infra/workloads/services";
+import { envTag, rolesOf } from "../infra/model/roles";
+import { assertServiceSecretsConfigured } from "../infra/model/secret-scope";
+import { PLANES_OF_ROLE, processLimitsFor, servicesFor } from "../infra/model/services";
 
 /** Stack outputs. Addresses and commands only: no secret is ever an output. */
 export interface TitanOutputs {

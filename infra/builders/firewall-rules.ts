@@ -1,5 +1,5 @@
 import type { Role } from "../config/schema";
-import { roleTag } from "./role-tags";
+import { roleTag } from "../model/roles";
 
 /** A cloud firewall rule in the provider's own shape, as plain data. */
 export interface InboundRule {

@@ -1,6 +1,6 @@
 // nats-server configuration (DESIGN.md §3). Passwords appear only as bcrypt hashes; every value is
 // validated and emitted as a quoted string, so no input can add a directive.
-import { NATS_USERS, type NatsUser, natsPermissionsFor } from "./nats-permissions";
+import { NATS_USERS, type NatsUser, natsPermissionsFor } from "../model/nats-permissions";
 import { assertPath, assertPattern, assertPort } from "./validate";
 
 export interface NatsTlsInput {

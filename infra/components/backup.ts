@@ -10,9 +10,9 @@ import { buildCredentialsFile } from "../builders/backup/credentials";
 import { BACKUP_PATHS, spacesRepository } from "../builders/backup/paths";
 import type { BackupRetention } from "../builders/backup/retention";
 import { buildBackupUnits } from "../builders/backup/units";
-import { HOST_DATA, REDIS_CONF_PATH } from "../workloads/paths";
-import { POSTGRES_USER } from "../workloads/plain-env";
-import { type PinnedHop, type SshTarget, sshOptions } from "../workloads/ssh-access";
+import { POSTGRES_USER } from "../builders/plain-env";
+import { type PinnedHop, type SshTarget, sshOptions } from "../builders/ssh-access";
+import { HOST_DATA, REDIS_CONF_PATH } from "../model/paths";
 
 /**
  * Regions with Spaces (DigitalOcean availability matrix); a stack elsewhere keeps its backups in

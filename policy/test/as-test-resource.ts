@@ -1,6 +1,6 @@
 // The same resources through both runners: an engine fixture (as the analyzer protocol carries
 // it) becomes the in-process runner's TestResource, dependencies included.
-import type { EngineResource } from "../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../scripts/engine/policy-engine";
 import type { TestResource } from "./helpers";
 
 export function asTestResource(r: EngineResource): TestResource {

@@ -1,7 +1,7 @@
 // Realistic resources as the engine presents them for the split (prod) topology: edge + trading
 // droplets, their firewalls, the data volume, containers and secrets. Every builder returns a
 // fresh object so tests can plant one violation without touching the others.
-import type { EngineResource } from "../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../scripts/engine/policy-engine";
 
 export const T = {
   droplet: "digitalocean:index/droplet:Droplet",

@@ -4,7 +4,7 @@
 // program registers (the trading provider's host also depends on the edge droplet: it is the SSH
 // bastion), so the trading role must be told by address, not by dependency alone.
 import { randomBytes } from "node:crypto";
-import type { EngineResource } from "../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../scripts/engine/policy-engine";
 import {
   container,
   DIGEST,

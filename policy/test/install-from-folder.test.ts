@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PolicyPackSession, startPolicyPack } from "../../scripts/lib/policy-engine";
+import { type PolicyPackSession, startPolicyPack } from "../../scripts/engine/policy-engine";
 import { policies } from "../policies";
 import { firewall } from "./fixtures";
 

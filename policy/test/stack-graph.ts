@@ -4,7 +4,7 @@
 
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import * as sdk from "@pulumi/policy";
-import type { EngineResource } from "../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../scripts/engine/policy-engine";
 import { isUnknownValueError } from "../lib/known";
 
 // The SDK's declarations for these are stripped; the server wraps every bag in this proxy.

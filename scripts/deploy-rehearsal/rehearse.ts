@@ -3,10 +3,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ContainerName, serviceNamed } from "../../infra/workloads/services";
-import type { RegisteredResource } from "../lib/offline/run-program";
-import { unwrapSecrets } from "../lib/plan/redact";
-import { planResources } from "../lib/plan/run-plan";
+import { type ContainerName, serviceNamed } from "../../infra/model/services";
+import { unwrapSecrets } from "../engine/redact";
+import type { RegisteredResource } from "../engine/run-program";
+import { planResources } from "../plan/run-plan";
 import { ensureCgroupParent, removeCgroupDirs, startDaemon, waitFor } from "./daemon";
 import { type EngineClient, EngineError } from "./engine-client";
 import {

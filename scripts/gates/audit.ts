@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
+import { runCommand } from "../ops/command-runner";
 import {
   type Advisory,
   auditAllowlistSchema,
@@ -9,8 +10,7 @@ import {
   readAuditOutput,
   SEVERITY_ORDER,
   type Severity,
-} from "../lib/gates/audit-policy";
-import { runCommand } from "../lib/ops/command-runner";
+} from "./audit-policy";
 
 const repositoryRoot = join(__dirname, "..", "..");
 

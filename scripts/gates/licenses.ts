@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
-import { judgeLicenses, licensePolicySchema, type PackageLicense } from "../lib/gates/license-policy";
-import { runCommand } from "../lib/ops/command-runner";
+import { runCommand } from "../ops/command-runner";
+import { judgeLicenses, licensePolicySchema, type PackageLicense } from "./license-policy";
 
 const repositoryRoot = join(__dirname, "..", "..");
 

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
-import { checkSbom } from "../lib/gates/sbom-check";
-import { runCommand } from "../lib/ops/command-runner";
+import { runCommand } from "../ops/command-runner";
+import { checkSbom } from "./sbom-check";
 
 const repositoryRoot = join(__dirname, "..", "..");
 

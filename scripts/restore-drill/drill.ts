@@ -4,8 +4,8 @@
 // script's `drill` subcommand, the same text the real-program round trip runs.
 import { hostRootShell } from "../../infra/builders/backup/backup-install";
 import { BACKUP_PATHS } from "../../infra/builders/backup/paths";
-import { STRICT_HOST_KEYS } from "../../infra/workloads/ssh-access";
-import type { CommandRunner } from "../lib/ops/command-runner";
+import { STRICT_HOST_KEYS } from "../../infra/builders/ssh-access";
+import type { CommandRunner } from "../ops/command-runner";
 import { parseDrillOutput, pickSnapshot, renderDrill } from "./report";
 
 export interface DrillOptions {

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { Command } from "commander";
-import type { CommandRunner } from "../lib/ops/command-runner";
+import type { CommandRunner } from "../ops/command-runner";
 import { type DrillOptions, restoreDrill } from "./drill";
 
 // A drill restores a whole snapshot: allow it half an hour, not the 60 s of ordinary commands.

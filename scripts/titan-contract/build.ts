@@ -8,7 +8,7 @@ import {
   type TitanEnvVar,
   type TitanNats,
   type TitanService,
-} from "../../infra/contract/titan-contract";
+} from "../../infra/model/titan-contract";
 import { readDockerfile, readWorkflow } from "./docker-read";
 import type { Findings } from "./findings";
 import type { Overrides, ServiceOverrides } from "./overrides";

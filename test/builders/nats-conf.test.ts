@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildNatsConf, type NatsConfInput } from "../../infra/builders/nats-conf";
-import { NATS_USERS, type NatsUser } from "../../infra/builders/nats-permissions";
+import { NATS_USERS, type NatsUser } from "../../infra/model/nats-permissions";
 
 // Obviously fake, fixed-shape bcrypt strings: the unit tests never need a real password.
 const FAKE_HASH = `$2a$10$${"F".repeat(53)}`;

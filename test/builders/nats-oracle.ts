@@ -3,7 +3,7 @@
 // wrong builder table cannot also make the test agree.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { NatsUser } from "../../infra/builders/nats-permissions";
+import type { NatsUser } from "../../infra/model/nats-permissions";
 
 interface RawNats {
   user: string | null;

@@ -11,7 +11,7 @@ import bcrypt from "bcryptjs";
 import { AckPolicy, connect, type NatsConnection, StorageType } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildNatsConf } from "../../infra/builders/nats-conf";
-import { NATS_STREAMS, NATS_USERS, type NatsUser } from "../../infra/builders/nats-permissions";
+import { NATS_STREAMS, NATS_USERS, type NatsUser } from "../../infra/model/nats-permissions";
 import { CONTRACT_SUBJECTS, concrete, expectPublish, expectSubscribe, matches } from "./nats-oracle";
 import { findProgram, freePort, haveProgram, makeTempDir, makeTestPki } from "./real-tool";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ALL_KEYS, SECRET_KEYS, STRUCTURED_KEYS } from "../../infra/config/keys";
 import { parseStackConfig } from "../../infra/config/parse";
-import { readStackFiles } from "../../scripts/lib/stack-files";
+import { readStackFiles } from "../../scripts/engine/stack-files";
 
 const project = parse(readFileSync("Pulumi.yaml", "utf8")) as {
   name: string;

@@ -34,7 +34,7 @@ function planWithConsoleApi(stack: "prod" | "single", policyConfig?: Record<stri
   };
   writeFileSync(join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
   symlinkSync(join(repo, "policy"), join(dir, "policy"));
-  const args = [join(repo, "scripts/plan.ts"), "--stack", stack, "--json", "--dir", dir];
+  const args = [join(repo, "scripts/plan/index.ts"), "--stack", stack, "--json", "--dir", dir];
   if (policyConfig) {
     const file = join(dir, "policy-config.json");
     writeFileSync(file, JSON.stringify(policyConfig));

@@ -1,6 +1,6 @@
 import { readStackConfig } from "../../infra/config/read";
-import { type RegisteredResource, runProgramOffline } from "../../scripts/lib/offline/run-program";
-import { unwrapSecrets } from "../../scripts/lib/plan/redact";
+import { unwrapSecrets } from "../../scripts/engine/redact";
+import { type RegisteredResource, runProgramOffline } from "../../scripts/engine/run-program";
 import { composeTitanStack } from "../../stacks/titan";
 import { engineConfig } from "./stack-config";
 

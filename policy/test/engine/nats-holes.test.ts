@@ -7,7 +7,7 @@ import {
   type EngineResource,
   type PolicyPackSession,
   startPolicyPack,
-} from "../../../scripts/lib/policy-engine";
+} from "../../../scripts/engine/policy-engine";
 import { BCRYPT_11, NATS_CONF, NOW_CONFIG, nats, safeSplitTopology } from "../fixtures";
 
 const PACK_DIR = path.resolve(__dirname, "../..");

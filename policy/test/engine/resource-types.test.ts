@@ -8,7 +8,7 @@ import {
   type EngineResource,
   type PolicyPackSession,
   startPolicyPack,
-} from "../../../scripts/lib/policy-engine";
+} from "../../../scripts/engine/policy-engine";
 import { NOW_CONFIG, PROD_ALLOWLIST, resource, safeSplitTopology, T } from "../fixtures";
 
 const PACK_DIR = path.resolve(__dirname, "../..");

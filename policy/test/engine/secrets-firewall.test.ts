@@ -4,13 +4,13 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toEngineResources } from "../../../scripts/lib/plan/policy-verdict";
-import { planResources } from "../../../scripts/lib/plan/run-plan";
 import {
   type EngineResource,
   type PolicyPackSession,
   startPolicyPack,
-} from "../../../scripts/lib/policy-engine";
+} from "../../../scripts/engine/policy-engine";
+import { toEngineResources } from "../../../scripts/plan/policy-verdict";
+import { planResources } from "../../../scripts/plan/run-plan";
 import { NOW_CONFIG } from "../fixtures";
 import { graphSecrets, graphTopology, withProps } from "../graph-fixtures";
 import { UNKNOWN_STRING } from "../stack-graph";

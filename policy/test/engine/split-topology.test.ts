@@ -6,7 +6,7 @@ import {
   type EngineResource,
   type PolicyPackSession,
   startPolicyPack,
-} from "../../../scripts/lib/policy-engine";
+} from "../../../scripts/engine/policy-engine";
 import {
   container,
   DIGEST,

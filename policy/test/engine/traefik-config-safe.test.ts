@@ -8,7 +8,7 @@ import {
   type EngineResource,
   type PolicyPackSession,
   startPolicyPack,
-} from "../../../scripts/lib/policy-engine";
+} from "../../../scripts/engine/policy-engine";
 import { safeSplitTopology, TRAEFIK_STATIC, traefik } from "../fixtures";
 import { brainDynamic, type Doc } from "../traefik-fixtures";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineResource } from "../../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../../scripts/engine/policy-engine";
 import { cdnOriginSafe } from "../../policies/cdn-origin-safe";
 import { asTestResource } from "../as-test-resource";
 import { resource, T } from "../fixtures";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineResource } from "../../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../../scripts/engine/policy-engine";
 import { loadBalancerSafe } from "../../policies/load-balancer-safe";
 import { asTestResource } from "../as-test-resource";
 import { droplet, resource } from "../fixtures";

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EngineResource } from "../../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../../scripts/engine/policy-engine";
 import { secretScope } from "../../policies/secret-scope";
 import { fakeSecret, type GraphSecrets, graphSecrets, graphTopology, withProps } from "../graph-fixtures";
 import { judgeStack, judgeStackAtPreview, UNKNOWN_STRING } from "../stack-graph";

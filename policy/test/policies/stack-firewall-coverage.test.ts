@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineResource } from "../../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../../scripts/engine/policy-engine";
 import { stackFirewallCoverage } from "../../policies/stack-firewall-coverage";
 import { droplet, edgeFirewall, firewall, safeSplitTopology, tradingFirewall } from "../fixtures";
 import { runStackPolicy, type TestResource } from "../helpers";

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EngineResource } from "../../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../../scripts/engine/policy-engine";
 import { dockerHostAddress, imageBaseName, matchesWorkload } from "../../lib/trading-role";
 import { stackFirewallCoverage } from "../../policies/stack-firewall-coverage";
 import { container, DIGEST, droplet, firewall } from "../fixtures";

@@ -3,7 +3,7 @@
 // credentials; the message names the resource holding the secret and never prints it.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { EngineResource } from "../../../scripts/lib/policy-engine";
+import type { EngineResource } from "../../../scripts/engine/policy-engine";
 import { userDataNoSecrets } from "../../policies/user-data-no-secrets";
 import { resource } from "../fixtures";
 import { fakeSecret, G, type GraphSecrets, graphSecrets, graphTopology, withProps } from "../graph-fixtures";

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBackupEnv, type LocalRuntime } from "../../../infra/builders/backup/backup-env";
 import { buildBackupScript } from "../../../infra/builders/backup/backup-script";
 import { buildCredentialsFile } from "../../../infra/builders/backup/credentials";
-import { NATS_STREAMS } from "../../../infra/builders/nats-permissions";
+import { NATS_STREAMS } from "../../../infra/model/nats-permissions";
 import { parseDrillOutput, pickSnapshot } from "../../../scripts/restore-drill/report";
 import { findProgram, freePort, haveProgram, makeTempDir } from "../real-tool";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { criticalPath } from "../../../scripts/lib/bench/critical-path";
-import { buildDeployGraph, providerUrn, transitiveWaits } from "../../../scripts/lib/bench/deploy-graph";
+import { criticalPath } from "../../../scripts/bench/critical-path";
+import { buildDeployGraph, providerUrn, transitiveWaits } from "../../../scripts/bench/deploy-graph";
 import { res, T, twoHosts } from "./graph-fixture";
 
 describe("buildDeployGraph", () => {

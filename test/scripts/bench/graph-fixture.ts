@@ -1,4 +1,4 @@
-import type { GraphResource } from "../../../scripts/lib/bench/deploy-graph";
+import type { GraphResource } from "../../../scripts/bench/deploy-graph";
 
 const urn = (type: string, name: string) => `urn:pulumi:bench::titan-infra::${type}::${name}`;
 export const T = {

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildDeployGraph } from "../../../scripts/lib/bench/deploy-graph";
+import { buildDeployGraph } from "../../../scripts/bench/deploy-graph";
 import {
   imagePullSeconds,
   type LatencyTable,
   lowerBoundSeconds,
   secondsOf,
-} from "../../../scripts/lib/bench/latency";
-import { configForOnePolicy, policyCosts } from "../../../scripts/lib/bench/policy-cost";
+} from "../../../scripts/bench/latency";
+import { configForOnePolicy, policyCosts } from "../../../scripts/bench/policy-cost";
 import { twoHosts } from "./graph-fixture";
 
 const table = JSON.parse(readFileSync("data/deploy-latencies.json", "utf8")) as LatencyTable;

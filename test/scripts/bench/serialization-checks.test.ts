@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildDeployGraph } from "../../../scripts/lib/bench/deploy-graph";
-import { serializationChecks } from "../../../scripts/lib/bench/serialization-checks";
+import { buildDeployGraph } from "../../../scripts/bench/deploy-graph";
+import { serializationChecks } from "../../../scripts/bench/serialization-checks";
 import { res, T, twoHosts } from "./graph-fixture";
 
 const verdicts = (resources: ReturnType<typeof twoHosts>) =>

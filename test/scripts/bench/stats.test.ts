@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { median, perSecond, ratio } from "../../../scripts/lib/bench/stats";
+import { median, perSecond, ratio } from "../../../scripts/bench/stats";
 
 describe("median", () => {
   it("is the middle value of an odd count, whatever the order", () => {

@@ -1,4 +1,4 @@
-import type { CommandResult, CommandRunner } from "../../../scripts/lib/ops/command-runner";
+import type { CommandResult, CommandRunner } from "../../../scripts/ops/command-runner";
 
 export type Script = Record<string, Partial<CommandResult>>;
 

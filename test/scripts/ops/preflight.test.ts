@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { matchingCidrs } from "../../../scripts/lib/ops/cidr";
-import { type PreflightEnvironment, runPreflight } from "../../../scripts/lib/ops/preflight-checks";
-import { isAtLeast } from "../../../scripts/lib/ops/version";
+import { matchingCidrs } from "../../../scripts/ops/cidr";
+import { type PreflightEnvironment, runPreflight } from "../../../scripts/ops/preflight-checks";
+import { isAtLeast } from "../../../scripts/ops/version";
 import { fakeRunner, type Script } from "./fake-runner";
 
 const healthyConfig = {

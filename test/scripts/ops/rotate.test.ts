@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { rotate } from "../../../scripts/lib/ops/rotate-command";
-import { compareEpochs, quarterOf, setEpochInStackFile } from "../../../scripts/lib/ops/rotation";
+import { rotate } from "../../../scripts/ops/rotate-command";
+import { compareEpochs, quarterOf, setEpochInStackFile } from "../../../scripts/ops/rotation";
 import { fakeRunner } from "./fake-runner";
 
 const repositoryRoot = join(__dirname, "..", "..", "..");

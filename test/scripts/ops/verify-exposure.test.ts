@@ -1,12 +1,8 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  describeRedirect,
-  type ExposureOptions,
-  verifyExposure,
-} from "../../../scripts/lib/ops/exposure-report";
-import { addressesFromStackOutputs } from "../../../scripts/lib/ops/stack-outputs";
+import { describeRedirect, type ExposureOptions, verifyExposure } from "../../../scripts/ops/exposure-report";
+import { addressesFromStackOutputs } from "../../../scripts/ops/stack-outputs";
 import { type Certificate, closedPort, LOOPBACK, LoopbackHost, throwawayCertificate } from "./loopback-hosts";
 
 const repositoryRoot = join(__dirname, "..", "..", "..");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CommandResult } from "../../../scripts/lib/ops/command-runner";
+import type { CommandResult } from "../../../scripts/ops/command-runner";
 import { parseAt, restoreDrill, sshPrefix } from "../../../scripts/restore-drill/drill";
 import { pickSnapshot } from "../../../scripts/restore-drill/report";
 

@@ -5,7 +5,7 @@ import {
   parseTitanContract,
   type TitanContract,
   type TitanService,
-} from "../../../infra/contract/titan-contract";
+} from "../../../infra/model/titan-contract";
 import { covers } from "../../../scripts/titan-contract/build";
 import { run } from "../../../scripts/titan-contract/index";
 import { makeTempDir } from "../../builders/real-tool";
