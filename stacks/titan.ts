@@ -9,10 +9,19 @@ import { TitanHost } from "../infra/components/host";
 import { TitanNetwork } from "../infra/components/network";
 import { TitanWorkloads } from "../infra/components/titan-workloads";
 import { assertAlertsConfigured, assertBenchReplicasAllowed } from "../infra/config/parse";
-import type { Role, TitanConfig } from "../infra/config/schema";
-import { envTag, rolesOf } from "../infra/model/roles";
+import type { TitanConfig } from "../infra/config/schema";
 import { assertServiceSecretsConfigured } from "../infra/model/secret-scope";
-import { PLANES_OF_ROLE, processLimitsFor, servicesFor } from "../infra/model/services";
+import { processLimitsFor, servicesFor } from "../infra/model/services";
+import {
+  dataVolumeName,
+  envTag,
+  PLANES_OF_ROLE,
+  publicRole,
+  type Role,
+  rolesOf,
+  STATEFUL_ROLES,
+  tradingRole,
+} from "../infra/model/topology";
 
 /** Stack outputs. Addresses and commands only: no secret is ever an output. */
 export interface TitanOutputs {
@@ -27,13 +36,6 @@ export interface TitanOutputs {
   /** The pinned known_hosts lines (from state), for an operator's own `ssh`. */
   knownHosts: pulumi.Output<string>;
 }
-
-/** Roles whose droplet holds state (data volume, the exchanges' whitelisted egress IP). */
-const STATEFUL_ROLES: readonly Role[] = ["trading", "single"];
-/** The role that answers the internet and carries the reserved IP. */
-const publicRole = (cfg: TitanConfig): Role => (cfg.topology === "split" ? "edge" : "single");
-/** The role that trades (holds the exchange keys and the data volume). */
-const tradingRole = (cfg: TitanConfig): Role => (cfg.topology === "split" ? "trading" : "single");
 
 function sizeFor(cfg: TitanConfig, role: Role): string {
   const size = cfg.sizes[role];
@@ -84,8 +86,8 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
   const hosts = {} as Partial<Record<Role, TitanHost>>;
   for (const role of roles) {
     const stateful = STATEFUL_ROLES.includes(role);
-    const volumeGb = role === tradingRole(cfg) ? cfg.dataVolumeGb : undefined;
-    const volumeName = volumeGb === undefined ? undefined : `titan-${label}-data`;
+    const volumeGb = role === tradingRole(cfg.topology) ? cfg.dataVolumeGb : undefined;
+    const volumeName = volumeGb === undefined ? undefined : dataVolumeName(label);
     hosts[role] = new TitanHost(`${p}${role}`, {
       role,
       stack: label,
@@ -115,8 +117,8 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
     });
   }
 
-  const front = requireHost(hosts, publicRole(cfg));
-  const trading = requireHost(hosts, tradingRole(cfg));
+  const front = requireHost(hosts, publicRole(cfg.topology));
+  const trading = requireHost(hosts, tradingRole(cfg.topology));
   const reservedIp = new digitalocean.ReservedIp(`${p}edge-ip`, {
     region: cfg.region,
     dropletId: front.droplet.id.apply(Number),
@@ -181,7 +183,7 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
   });
 
   // Off-host backups of the trading data, and alerts on every droplet and the console.
-  const tradingDocker = workloads.dockerHosts[`${p}${tradingRole(cfg)}`];
+  const tradingDocker = workloads.dockerHosts[`${p}${tradingRole(cfg.topology)}`];
   const slack = cfg.alertSlackWebhook
     ? { url: pulumi.secret(cfg.alertSlackWebhook), channel: cfg.alertSlackChannel }
     : undefined;

@@ -4,6 +4,8 @@
 // network in single. It forwards exactly the console routes (console-routes.ts) and answers 404
 // to everything else, so brain's /signal, /webhook/* and /metrics stay unreachable. Brain itself
 // publishes no port.
+
+import { PORTS } from "../model/ports";
 import { backendPath, type ConsoleBackend, consoleRoutes, INTERNAL_CREDENTIALS } from "./console-routes";
 import { assertPath, assertPattern, assertPort } from "./validate";
 
@@ -13,11 +15,11 @@ export interface BrainGatewayInput {
   keyFile: string;
   /** Every client must present a certificate signed by this CA (Traefik's, issued by the stack). */
   clientCaFile: string;
-  /** Default 3100. */
+  /** Default PORTS.brain: the gateway answers on brain's number. */
   listenPort?: number;
-  /** host:port of brain's HTTP API on the Docker network. Default titan-brain:3100. */
+  /** host:port of brain's HTTP API on the Docker network. Default titan-brain:PORTS.brain. */
   brain?: string;
-  /** host:port of brain's WebSocket server (WS_PORT, Titan src/index.ts:707). Default titan-brain:3101. */
+  /** host:port of brain's WebSocket server (WS_PORT, Titan src/index.ts:707). Default titan-brain:PORTS.brainWs. */
   brainWs?: string;
   /** host:port of console-api, only when it is deployed; its routes answer 404 otherwise. */
   consoleApi?: string;
@@ -70,10 +72,10 @@ function proxyTo(variable: string, upstream: string, backend: ConsoleBackend): s
 }
 
 export function buildBrainGatewayConf(input: BrainGatewayInput): string {
-  const port = assertPort("listenPort", input.listenPort ?? 3100);
+  const port = assertPort("listenPort", input.listenPort ?? PORTS.brain);
   const upstreams: Record<ConsoleBackend, string | undefined> = {
-    brain: assertPattern("brain", input.brain ?? "titan-brain:3100", UPSTREAM_PATTERN),
-    "brain-ws": assertPattern("brainWs", input.brainWs ?? "titan-brain:3101", UPSTREAM_PATTERN),
+    brain: assertPattern("brain", input.brain ?? `titan-brain:${PORTS.brain}`, UPSTREAM_PATTERN),
+    "brain-ws": assertPattern("brainWs", input.brainWs ?? `titan-brain:${PORTS.brainWs}`, UPSTREAM_PATTERN),
     "console-api":
       input.consoleApi === undefined
         ? undefined

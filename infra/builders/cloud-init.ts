@@ -6,17 +6,16 @@
 // unattended-upgrades origins (${distro}-security) then patch it with the rest of the host, and
 // user data needs no third-party apt key.
 import { stringify } from "yaml";
+import { INTERNAL_PORTS } from "../model/ports";
+import type { Role } from "../model/topology";
 import {
   buildHostFirewallScript,
   buildHostFirewallUnit,
-  DEFAULT_INTERNAL_PORTS,
   FIREWALL_SCRIPT_PATH,
   FIREWALL_UNIT_NAME,
 } from "./host-firewall";
 import { buildSshdConfig, SSHD_DROP_IN_PATH } from "./sshd-config";
 import { assertPath, assertPattern, HOSTNAME_PATTERN, UNIX_USER_PATTERN } from "./validate";
-
-export type HostRole = "edge" | "trading" | "single";
 
 export interface DataVolumeInput {
   /**
@@ -31,11 +30,11 @@ export interface DataVolumeInput {
 }
 
 export interface CloudInitInput {
-  role: HostRole;
+  role: Role;
   deployUser: string;
   /** OpenSSH public keys ("ssh-ed25519 AAAA… comment"). */
   sshPublicKeys: readonly string[];
-  /** Default DEFAULT_INTERNAL_PORTS (3100, 3002, 4222, 8222, 5432, 6379). */
+  /** Default INTERNAL_PORTS (infra/model/ports.ts). */
   internalPorts?: readonly number[];
   /** Default eth0 (DigitalOcean's public interface; eth1 is the VPC). */
   publicInterface?: string;
@@ -175,7 +174,7 @@ export function buildCloudInit(input: CloudInitInput): string {
       FIREWALL_SCRIPT_PATH,
       buildHostFirewallScript({
         publicInterface: input.publicInterface ?? "eth0",
-        internalPorts: input.internalPorts ?? DEFAULT_INTERNAL_PORTS,
+        internalPorts: input.internalPorts ?? INTERNAL_PORTS,
       }),
       "0755",
     ),

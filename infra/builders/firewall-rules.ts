@@ -1,5 +1,6 @@
-import type { Role } from "../config/schema";
-import { roleTag } from "../model/roles";
+import { EDGE_TO_TRADING_PORTS, PORTS } from "../model/ports";
+import type { Role } from "../model/topology";
+import { roleTag } from "../model/topology";
 
 /** A cloud firewall rule in the provider's own shape, as plain data. */
 export interface InboundRule {
@@ -21,13 +22,9 @@ export interface RoleFirewallRules {
 
 export const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
-/**
- * Ports the edge reaches on trading: SSH via the bastion and the brain gateway (Traefik's mTLS hop
- * for the console's brain and console-api routes). No NATS: DESIGN.md §2 had the edge's
- * console-api on the bus, but console-api runs on the trading plane (it needs Postgres), and
- * nothing left on the edge (traefik, the static console) speaks NATS.
- */
-export const EDGE_TO_TRADING_PORTS = [22, 3100] as const;
+// The edge reaches trading on EDGE_TO_TRADING_PORTS only (infra/model/ports.ts). No NATS: DESIGN.md
+// §2 had the edge's console-api on the bus, but console-api runs on the trading plane (it needs
+// Postgres), and nothing left on the edge (traefik, the static console) speaks NATS.
 
 /**
  * Egress every host needs. DigitalOcean denies all egress when no outbound rule exists, so each
@@ -39,18 +36,18 @@ const BASE_EGRESS: OutboundRule[] = [
   { protocol: "udp", portRange: "53", destinationAddresses: ANYWHERE },
   { protocol: "tcp", portRange: "53", destinationAddresses: ANYWHERE },
   { protocol: "udp", portRange: "123", destinationAddresses: ANYWHERE },
-  { protocol: "tcp", portRange: "443", destinationAddresses: ANYWHERE },
-  { protocol: "tcp", portRange: "80", destinationAddresses: ANYWHERE },
+  { protocol: "tcp", portRange: String(PORTS.https), destinationAddresses: ANYWHERE },
+  { protocol: "tcp", portRange: String(PORTS.http), destinationAddresses: ANYWHERE },
 ];
 
 const publicWeb = (): InboundRule[] => [
-  { protocol: "tcp", portRange: "80", sourceAddresses: [...ANYWHERE] },
-  { protocol: "tcp", portRange: "443", sourceAddresses: [...ANYWHERE] },
+  { protocol: "tcp", portRange: String(PORTS.http), sourceAddresses: [...ANYWHERE] },
+  { protocol: "tcp", portRange: String(PORTS.https), sourceAddresses: [...ANYWHERE] },
 ];
 
 const sshFrom = (allowlist: readonly string[]): InboundRule => ({
   protocol: "tcp",
-  portRange: "22",
+  portRange: String(PORTS.ssh),
   sourceAddresses: [...allowlist],
 });
 

@@ -5,7 +5,6 @@
 // it rebuilds its own chain and inserts one jump per parent chain only if missing.
 import { assertPattern, assertPort } from "./validate";
 
-export const DEFAULT_INTERNAL_PORTS: readonly number[] = [3100, 3002, 4222, 8222, 5432, 6379];
 export const FIREWALL_SCRIPT_PATH = "/usr/local/sbin/titan-public-fw";
 export const FIREWALL_UNIT_NAME = "titan-public-fw.service";
 export const FIREWALL_CHAIN = "TITAN-PUBLIC";

@@ -1,6 +1,7 @@
 // nats-server configuration (DESIGN.md §3). Passwords appear only as bcrypt hashes; every value is
 // validated and emitted as a quoted string, so no input can add a directive.
 import { NATS_USERS, type NatsUser, natsPermissionsFor } from "../model/nats-permissions";
+import { PORTS } from "../model/ports";
 import { assertPath, assertPattern, assertPort } from "./validate";
 
 export interface NatsTlsInput {
@@ -20,14 +21,14 @@ export interface NatsConfInput {
   serverName?: string;
   /** Default 0.0.0.0 inside the container; Docker decides which host address publishes it. */
   listenHost?: string;
-  /** Default 4222. */
+  /** Default PORTS.nats. */
   port?: number;
   /**
    * Default 127.0.0.1: the container's own loopback. The healthcheck runs inside the container and
    * an operator uses `docker exec`; on 0.0.0.0 every container on the bus network could read it.
    */
   monitorHost?: string;
-  /** Default 8222. */
+  /** Default PORTS.natsMonitor. */
   monitorPort?: number;
   /** Default /data/jetstream (the data volume is mounted at /data in the container). */
   jetStreamStoreDir?: string;
@@ -81,8 +82,8 @@ function userEntry(user: NatsUser, hash: string): { [key: string]: ConfValue } {
 export function buildNatsConf(input: NatsConfInput): string {
   const host = assertPattern("listenHost", input.listenHost ?? "0.0.0.0", HOST_PATTERN);
   const monitorHost = assertPattern("monitorHost", input.monitorHost ?? "127.0.0.1", HOST_PATTERN);
-  const port = assertPort("port", input.port ?? 4222);
-  const monitorPort = assertPort("monitorPort", input.monitorPort ?? 8222);
+  const port = assertPort("port", input.port ?? PORTS.nats);
+  const monitorPort = assertPort("monitorPort", input.monitorPort ?? PORTS.natsMonitor);
   const storeDir = assertPath("jetStreamStoreDir", input.jetStreamStoreDir ?? "/data/jetstream");
   const serverName = assertPattern("serverName", input.serverName ?? "titan-nats", /^[a-z0-9-]{1,64}$/);
   const extra = Object.keys(input.passwordHashes).filter(

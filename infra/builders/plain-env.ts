@@ -2,15 +2,16 @@
 // addresses, file paths and tunables. Nothing here may carry a secret; a test checks every value
 // against the generated and operator secrets, and another that every name is one Titan reads.
 import { EXECUTION_CA_BUNDLE, EXECUTION_STATE_DIR, TITAN_TLS } from "../model/paths";
+import { PORTS } from "../model/ports";
 import { NATS_USER_OF } from "../model/secret-scope";
-import type { ContainerName, Topology } from "../model/services";
+import type { ContainerName } from "../model/services";
+import type { Topology } from "../model/topology";
 
 /** The replay window for signed brain→execution commands, in seconds (NTP keeps clocks close). */
 export const HMAC_TIMESTAMP_TOLERANCE = "5";
 export const POSTGRES_DB = "titan";
 export const POSTGRES_USER = "titan";
 export const POSTGRES_HOST = "postgres";
-export const POSTGRES_PORT = 5432;
 
 export interface PlainEnvContext {
   topology: Topology;
@@ -22,7 +23,7 @@ export interface PlainEnvContext {
  * `tls://` makes async-nats require TLS whatever the server announces; nats.js ignores the
  * scheme and upgrades because the server requires TLS (its node transport), so no downgrade.
  */
-export const NATS_URL = "tls://nats:4222";
+export const NATS_URL = `tls://nats:${PORTS.nats}`;
 
 /**
  * Env the stack sets that no Titan code reads but the runtime does, each with the reader. The
@@ -62,20 +63,20 @@ export function plainEnvFor(container: ContainerName, _ctx: PlainEnvContext): Re
     case "titan-brain":
       Object.assign(env, {
         // Two start checks (src/index.ts:225, StartupManager.ts:228): SERVER_PORT and PORT both.
-        PORT: "3100",
-        SERVER_PORT: "3100",
+        PORT: String(PORTS.brain),
+        SERVER_PORT: String(PORTS.brain),
         DB_HOST: POSTGRES_HOST,
-        DB_PORT: String(POSTGRES_PORT),
+        DB_PORT: String(PORTS.postgres),
         DB_NAME: POSTGRES_DB,
         DB_USER: POSTGRES_USER,
         // CacheManager.ts reads REDIS_URL with REDIS_PASSWORD beside it (never in the URL).
-        REDIS_URL: "redis://redis:6379",
+        REDIS_URL: `redis://redis:${PORTS.redis}`,
         HMAC_TIMESTAMP_TOLERANCE,
       });
       break;
     case "titan-execution":
       Object.assign(env, {
-        PORT: "3002",
+        PORT: String(PORTS.execution),
         HMAC_TIMESTAMP_TOLERANCE,
         HMAC_REQUIRE_TIMESTAMP: "true",
         PERSISTENCE_PATH: `${EXECUTION_STATE_DIR}/titan_execution.redb`,
@@ -83,10 +84,10 @@ export function plainEnvFor(container: ContainerName, _ctx: PlainEnvContext): Re
       });
       break;
     case "titan-console-api":
-      env.PORT = "3000";
+      env.PORT = String(PORTS.consoleApi);
       break;
     case "titan-sentinel":
-      env.PORT = "8084";
+      env.PORT = String(PORTS.sentinel);
       break;
     case "postgres":
       Object.assign(env, { POSTGRES_DB, POSTGRES_USER, PGDATA: "/var/lib/postgresql/data/pgdata" });
@@ -99,5 +100,5 @@ export function plainEnvFor(container: ContainerName, _ctx: PlainEnvContext): Re
 
 /** brain's and console-api's DATABASE_URL around the generated password (alphanumeric: no escaping). */
 export function databaseUrl(password: string): string {
-  return `postgresql://${POSTGRES_USER}:${password}@${POSTGRES_HOST}:${POSTGRES_PORT}/${POSTGRES_DB}`;
+  return `postgresql://${POSTGRES_USER}:${password}@${POSTGRES_HOST}:${PORTS.postgres}/${POSTGRES_DB}`;
 }

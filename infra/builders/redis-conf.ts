@@ -1,5 +1,7 @@
 // redis.conf for the redis container. The output contains the password: upload it as secret
 // content (never a command-line flag, which `ps` and `docker inspect` show).
+
+import { PORTS } from "../model/ports";
 import { assertPath } from "./validate";
 
 export interface RedisConfInput {
@@ -36,7 +38,7 @@ export function buildRedisConf(input: RedisConfInput): string {
     // All interfaces inside the container: the port is never published (DESIGN.md §2) and the
     // container sits on the internal data network only.
     "bind 0.0.0.0",
-    "port 6379",
+    `port ${PORTS.redis}`,
     "protected-mode yes",
     `requirepass "${password}"`,
     ...REDIS_DISABLED_COMMANDS.map((c) => `rename-command ${c} ""`),

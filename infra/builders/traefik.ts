@@ -4,19 +4,17 @@
 // gateway only, over TLS 1.3 with Traefik's client certificate; never to execution (3002), to
 // brain's own ports or to a brain path the UI does not call.
 import { stringify } from "yaml";
+import { FORBIDDEN_BACKEND_PORTS, PORTS } from "../model/ports";
 import { API_PREFIX, type ConsoleRoute, consoleRoutes } from "./console-routes";
 import { assertPath, assertPattern, assertPort, HOSTNAME_PATTERN } from "./validate";
 
 export const TRAEFIK_DYNAMIC_DIR = "/etc/traefik/dynamic";
-export const TRAEFIK_PING_PORT = 8082;
 export const CERT_RESOLVER = "letsencrypt";
 export const LETSENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
 export const LETSENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
-/** Ports no router may ever reach: execution, brain's WebSocket server (only via the gateway). */
-export const FORBIDDEN_BACKEND_PORTS: readonly number[] = [3002, 3101];
 /** The brain gateway's port; reached only over https with the client-certificate transport. */
-export const GATEWAY_PORT = 3100;
-export const CONSOLE_BACKEND = "http://titan-console:8080";
+export const GATEWAY_PORT = PORTS.brain;
+export const CONSOLE_BACKEND = `http://titan-console:${PORTS.console}`;
 /** The serversTransport that carries the stack CA and Traefik's client certificate. */
 export const GATEWAY_TRANSPORT = "brain-gateway-mtls";
 
@@ -29,7 +27,7 @@ export interface TraefikStaticInput {
   acmeChallenge?: "http" | "tls";
   /** Default /letsencrypt/acme.json (a volume, so certificates survive restarts). */
   acmeStorage?: string;
-  /** Default 8082: the healthcheck's entrypoint, never published. */
+  /** Default PORTS.traefikPing: the healthcheck's entrypoint, never published. */
   pingPort?: number;
   /** Default "INFO". */
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
@@ -66,7 +64,7 @@ const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}$/;
 
 export function buildTraefikStatic(input: TraefikStaticInput): string {
   const email = assertPattern("acmeEmail", input.acmeEmail, EMAIL_PATTERN);
-  const pingPort = assertPort("pingPort", input.pingPort ?? TRAEFIK_PING_PORT);
+  const pingPort = assertPort("pingPort", input.pingPort ?? PORTS.traefikPing);
   if (pingPort === 80 || pingPort === 443) throw new Error("pingPort: must differ from 80 and 443");
   const challenge =
     (input.acmeChallenge ?? "http") === "http"

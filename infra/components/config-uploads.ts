@@ -24,8 +24,10 @@ import {
   TRAEFIK_STATIC_PATH,
   TRAEFIK_TLS,
 } from "../model/paths";
+import { PORTS } from "../model/ports";
 import { NATS_USER_OF } from "../model/secret-scope";
-import type { ContainerName, Topology } from "../model/services";
+import type { ContainerName } from "../model/services";
+import type { Topology } from "../model/topology";
 import type { IssuedCert } from "./stack-ca";
 
 type Upload = docker.types.input.ContainerUpload;
@@ -133,7 +135,7 @@ export function uploadsFor(container: ContainerName, src: UploadSources): Upload
             certFile: GATEWAY_TLS.cert,
             keyFile: GATEWAY_TLS.key,
             clientCaFile: GATEWAY_TLS.ca,
-            ...(consoleApiEnabled(src.cfg) ? { consoleApi: "titan-console-api:3000" } : {}),
+            ...(consoleApiEnabled(src.cfg) ? { consoleApi: `titan-console-api:${PORTS.consoleApi}` } : {}),
           }),
         ),
         file(GATEWAY_TLS.cert, src.gatewayServer.certPem),

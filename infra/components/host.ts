@@ -1,6 +1,6 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
-import type { Role } from "../config/schema";
+import { dataVolumeName, type Role } from "../model/topology";
 
 export const UBUNTU_IMAGE = "ubuntu-24-04-x64";
 
@@ -58,9 +58,7 @@ export class TitanHost extends pulumi.ComponentResource {
       { parent: this, protect: args.stateful, ignoreChanges: REPLACEMENT_FIELDS },
     );
     if (args.dataVolumeGb !== undefined) {
-      // DigitalOcean volume names: lower-case letters, digits and hyphens; the droplet sees the
-      // volume at /dev/disk/by-id/scsi-0DO_Volume_<name>, which cloud-init mounts.
-      this.volumeName = `titan-${args.stack}-data`;
+      this.volumeName = dataVolumeName(args.stack);
       this.volume = new digitalocean.Volume(
         `${name}-data`,
         {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
-import type { Role } from "../config/schema";
-import { envTag, roleTag } from "../model/roles";
+import type { Role } from "../model/topology";
+import { envTag, roleTag } from "../model/topology";
 
 export interface NetworkArgs {
   /** Goes before each child's resource name (a bench copy's `r3-`); empty for the real stack. */

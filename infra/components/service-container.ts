@@ -2,7 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_HASH_LABEL, carrierSettings, configHash, hardenedSettings } from "../builders/container-spec";
 import { hostAddress, portsOf } from "../model/ports";
-import type { ServiceSpec, Topology } from "../model/services";
+import type { ServiceSpec } from "../model/services";
+import type { Topology } from "../model/topology";
 import type { DockerHost } from "./docker-host";
 
 export interface ServiceContainerArgs {

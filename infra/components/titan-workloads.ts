@@ -5,7 +5,8 @@ import { type CredentialServer, serversFirst, serversOf } from "../builders/rota
 import type { TitanConfig } from "../config/schema";
 import { digestReference, taggedReference } from "../model/images";
 import { NATS_USER_OF, OPERATOR_SECRETS, type SecretSource, secretEnvFor } from "../model/secret-scope";
-import { type ContainerName, networksOn, type Plane, servicesFor } from "../model/services";
+import { type ContainerName, networksOn, servicesFor } from "../model/services";
+import type { Plane } from "../model/topology";
 import { pinnedTarget } from "./backup";
 import { GATEWAY_SERVER_NAME, uploadsFor } from "./config-uploads";
 import { DockerHost } from "./docker-host";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_BACKUP_RETENTION } from "../builders/backup/retention";
 import { DEFAULT_BACKUP_SCHEDULE, onCalendarProblem } from "../builders/backup/schedule";
+import { rolesOf, TOPOLOGIES } from "../model/topology";
 import { MAX_BENCH_REPLICAS, OPTIONAL_SERVICES } from "./keys";
 import {
   canonicalCidr,
@@ -154,7 +155,7 @@ export const ImagesSchema = z
 export const TitanConfigSchema = z
   .object({
     region: z.enum(REGIONS),
-    topology: z.enum(["split", "single"]),
+    topology: z.enum(TOPOLOGIES),
     vpcCidr,
     sshAllowlist: z.array(cidrEntry).min(1, "must list at least one operator address"),
     sshPublicKeys: z.array(sshKeyEntry).min(1, "must list at least one OpenSSH public key"),
@@ -240,8 +241,7 @@ export const TitanConfigSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    const roles = cfg.topology === "split" ? (["edge", "trading"] as const) : (["single"] as const);
-    for (const role of roles) {
+    for (const role of rolesOf(cfg.topology)) {
       if (!cfg.sizes[role]) {
         ctx.addIssue({ code: "custom", path: ["sizes"], message: `has no size for role '${role}'` });
       }
@@ -287,4 +287,3 @@ function safeParseKey(line: string) {
 }
 
 export type TitanConfig = z.infer<typeof TitanConfigSchema>;
-export type Role = "edge" | "trading" | "single";

@@ -1,6 +1,53 @@
-// Published ports (DESIGN.md §2). Every entry names its host address: @pulumi/docker publishes on
-// 0.0.0.0 when `ip` is left out, bypassing every host firewall.
-import type { ContainerName, Topology } from "./services";
+// The one port table (DESIGN.md §2), and where ports are published. Every other port list in the
+// program and the scripts is derived from PORTS; the policy pack keeps its own (it never imports
+// program code). Every published entry names its host address: @pulumi/docker publishes on 0.0.0.0
+// when `ip` is left out, bypassing every host firewall.
+import type { ContainerName } from "./services";
+import type { Topology } from "./topology";
+
+/** Every port the stack or a Titan service listens on, with where the number comes from. */
+export const PORTS = {
+  ssh: 22,
+  http: 80,
+  https: 443,
+  /** titan-console-api (Titan services/titan-console-api, PORT). */
+  consoleApi: 3000,
+  /** titan-execution-rs HTTP (PORT; DESIGN.md §1). Never reachable from outside the trading plane. */
+  execution: 3002,
+  /** Brain's HTTP API (PORT/SERVER_PORT); the brain gateway listens on the same number. */
+  brain: 3100,
+  /** Brain's WebSocket server (WS_PORT default, Titan src/index.ts:707). */
+  brainWs: 3101,
+  /** The static console image's nginx. */
+  console: 8080,
+  /** Health ports of the strategy services and quant (Titan's Dockerfiles). */
+  scavenger: 8081,
+  quant: 8082,
+  hunter: 8083,
+  sentinel: 8084,
+  /** Traefik's ping entry point for its healthcheck, never published. */
+  traefikPing: 8082,
+  nats: 4222,
+  natsMonitor: 8222,
+  postgres: 5432,
+  redis: 6379,
+} as const;
+
+/** Ports that must never be reachable from the internet: the host firewall's and the exposure check's list. */
+export const INTERNAL_PORTS: readonly number[] = [
+  PORTS.brain,
+  PORTS.execution,
+  PORTS.nats,
+  PORTS.natsMonitor,
+  PORTS.postgres,
+  PORTS.redis,
+];
+
+/** What the edge reaches on trading: SSH via the bastion, and the brain gateway (Traefik's mTLS hop). */
+export const EDGE_TO_TRADING_PORTS = [PORTS.ssh, PORTS.brain] as const;
+
+/** No Traefik router may reach these: execution, and brain's WebSocket server (only via the gateway). */
+export const FORBIDDEN_BACKEND_PORTS: readonly number[] = [PORTS.execution, PORTS.brainWs];
 
 export const ANY_ADDRESS = "0.0.0.0";
 export const LOOPBACK = "127.0.0.1";
@@ -16,8 +63,8 @@ export interface PublishedPort {
 }
 
 const TRAEFIK: readonly PublishedPort[] = [
-  { container: "traefik", internal: 80, external: 80, bindTo: "any" },
-  { container: "traefik", internal: 443, external: 443, bindTo: "any" },
+  { container: "traefik", internal: PORTS.http, external: PORTS.http, bindTo: "any" },
+  { container: "traefik", internal: PORTS.https, external: PORTS.https, bindTo: "any" },
 ];
 
 /**
@@ -33,13 +80,18 @@ const TRAEFIK: readonly PublishedPort[] = [
 export const PUBLISHED_PORTS: Readonly<Record<Topology, readonly PublishedPort[]>> = {
   split: [
     ...TRAEFIK,
-    { container: "brain-gateway", internal: 3100, external: 3100, bindTo: "trading-private" },
+    { container: "brain-gateway", internal: PORTS.brain, external: PORTS.brain, bindTo: "trading-private" },
   ],
   single: TRAEFIK,
 };
 
-/** 3101: brain's WebSocket server (Titan src/index.ts:707), reached only through the gateway. */
-export const NEVER_PUBLISHED: readonly number[] = [3002, 3101, 5432, 6379];
+/** Never published on any host address; brain's WebSocket server is reached only through the gateway. */
+export const NEVER_PUBLISHED: readonly number[] = [
+  PORTS.execution,
+  PORTS.brainWs,
+  PORTS.postgres,
+  PORTS.redis,
+];
 
 export function portsOf(container: ContainerName, topology: Topology): PublishedPort[] {
   return PUBLISHED_PORTS[topology].filter((p) => p.container === container);

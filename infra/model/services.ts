@@ -13,10 +13,8 @@ import {
   TRAEFIK_ACME_DIR,
   TRAEFIK_CONFIG_DIR,
 } from "./paths";
-
-export type Topology = "split" | "single";
-/** The droplet role a container lives on in `split`; in `single` every container is on one droplet. */
-export type Plane = "edge" | "trading";
+import { PORTS } from "./ports";
+import { PLANES_OF_ROLE, type Plane, type Role, TOPOLOGIES, type Topology } from "./topology";
 
 /**
  * Per-tier Docker networks. `edge`: traefik and the console (and the gateway in single). `bus`:
@@ -86,7 +84,7 @@ export interface ServiceSpec {
   command?: readonly string[];
 }
 
-const BOTH: readonly Topology[] = ["split", "single"];
+const BOTH: readonly Topology[] = TOPOLOGIES;
 const same = (...n: NetworkName[]): Record<Topology, readonly NetworkName[]> => ({ split: n, single: n });
 const titan = (image: string): ImageSource => ({ kind: "titan", image });
 /** Node images have node but not necessarily curl or wget: probe with node's fetch. */
@@ -105,7 +103,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     plane: "edge",
     topologies: BOTH,
     networks: same("edge"),
-    port: 443,
+    port: PORTS.https,
     // Needs `ping: {}` in the static config (the traefik builder enables it).
     healthcheck: ["CMD", "traefik", "healthcheck", "--ping"],
     memoryMb: 256,
@@ -123,8 +121,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     plane: "edge",
     topologies: BOTH,
     networks: same("edge"),
-    port: 8080,
-    healthcheck: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"],
+    port: PORTS.console,
+    healthcheck: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.console}/health`],
     memoryMb: 128,
     pidsLimit: 128,
     readOnlyRootFs: true,
@@ -153,8 +151,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     topologies: BOTH,
     // api: the brain gateway forwards the console's credential routes to it.
     networks: same("bus", "data", "api"),
-    port: 3000,
-    healthcheck: nodeHealth(3000),
+    port: PORTS.consoleApi,
+    healthcheck: nodeHealth(PORTS.consoleApi),
     memoryMb: 512,
     pidsLimit: 256,
     readOnlyRootFs: true,
@@ -170,9 +168,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     plane: "trading",
     topologies: BOTH,
     networks: same("bus"),
-    port: 4222,
+    port: PORTS.nats,
     // nats:*-alpine ships busybox wget; the monitor listens inside the container.
-    healthcheck: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"],
+    healthcheck: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.natsMonitor}/healthz`],
     memoryMb: 512,
     pidsLimit: 256,
     readOnlyRootFs: true,
@@ -189,10 +187,10 @@ export const SERVICES: readonly ServiceSpec[] = [
     plane: "trading",
     topologies: BOTH,
     networks: same("bus", "data", "api"),
-    port: 3100,
+    port: PORTS.brain,
     // Titan's brain Dockerfile HEALTHCHECK: start period 480 s (migrations and warm-up).
     startPeriodSeconds: 480,
-    healthcheck: nodeHealth(3100),
+    healthcheck: nodeHealth(PORTS.brain),
     memoryMb: 1024,
     pidsLimit: 512,
     readOnlyRootFs: true,
@@ -210,9 +208,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     // execution-rs has no Redis client (Titan's contract): no data network. The bus network also
     // gives the egress to the exchanges.
     networks: same("bus"),
-    port: 3002,
+    port: PORTS.execution,
     // Its debian-slim runtime installs curl.
-    healthcheck: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:3002/health"],
+    healthcheck: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${PORTS.execution}/health`],
     memoryMb: 1024,
     pidsLimit: 512,
     readOnlyRootFs: true,
@@ -225,10 +223,10 @@ export const SERVICES: readonly ServiceSpec[] = [
   },
   ...(
     [
-      ["titan-scavenger", "titan-phase1-scavenger", 8081],
-      ["titan-hunter", "titan-phase2-hunter", 8083],
-      ["titan-sentinel", "titan-phase3-sentinel", 8084],
-      ["titan-ai-quant", "titan-ai-quant", 8082],
+      ["titan-scavenger", "titan-phase1-scavenger", PORTS.scavenger],
+      ["titan-hunter", "titan-phase2-hunter", PORTS.hunter],
+      ["titan-sentinel", "titan-phase3-sentinel", PORTS.sentinel],
+      ["titan-ai-quant", "titan-ai-quant", PORTS.quant],
     ] as const
   ).map(
     ([name, image, port]): ServiceSpec => ({
@@ -274,7 +272,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     plane: "trading",
     topologies: BOTH,
     networks: same("data"),
-    port: 5432,
+    port: PORTS.postgres,
     healthcheck: ["CMD", "pg_isready", "-U", "titan", "-h", "127.0.0.1"],
     memoryMb: 1024,
     pidsLimit: 256,
@@ -291,7 +289,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     plane: "trading",
     topologies: BOTH,
     networks: same("data"),
-    port: 6379,
+    port: PORTS.redis,
     // The password reaches redis-cli through REDISCLI_AUTH read from the uploaded config: never
     // in argv, where `ps` on the host would show it.
     healthcheck: [
@@ -320,9 +318,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     // trading droplet's VPC address.
     topologies: BOTH,
     networks: { split: ["api"], single: ["edge", "api"] },
-    port: 3100,
+    port: PORTS.brain,
     // TCP probe: the TLS listener asks for a client certificate the probe does not have.
-    healthcheck: ["CMD", "nc", "-z", "127.0.0.1", "3100"],
+    healthcheck: ["CMD", "nc", "-z", "127.0.0.1", String(PORTS.brain)],
     memoryMb: 64,
     pidsLimit: 64,
     readOnlyRootFs: true,
@@ -338,15 +336,8 @@ export const SERVICES: readonly ServiceSpec[] = [
 /** The systemd slice that bounds a container's processes; cloud-init defines it on the host. */
 export const processSlice = (name: ContainerName): string => `titan-${name}.slice`;
 
-/** The planes each droplet role serves. */
-export const PLANES_OF_ROLE: Readonly<Record<"edge" | "trading" | "single", readonly Plane[]>> = {
-  edge: ["edge"],
-  trading: ["trading"],
-  single: ["edge", "trading"],
-};
-
 /** The process limits (one slice per container) a droplet of this role must define. */
-export function processLimitsFor(topology: Topology, role: keyof typeof PLANES_OF_ROLE) {
+export function processLimitsFor(topology: Topology, role: Role) {
   // Every service of the topology, optional ones too: a slice costs nothing and lets
   // `titan:services` change without touching user data (which would replace the droplet).
   return SERVICES.filter((s) => s.topologies.includes(topology))

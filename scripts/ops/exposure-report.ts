@@ -1,8 +1,9 @@
+import { INTERNAL_PORTS } from "../../infra/model/ports";
 import { type HttpOutcome, probeHttp, probeTcp, probeTlsVersion, type TcpOutcome } from "./exposure-probes";
 import { renderTable } from "./report-table";
 
 /** Internal ports that must never answer on a public address (DESIGN.md, defence in depth). */
-export const PROTECTED_PORTS = [3100, 3002, 4222, 8222, 5432, 6379] as const;
+export const PROTECTED_PORTS = INTERNAL_PORTS;
 
 export type Verdict = "pass" | "FAIL" | "note";
 

@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import { PORTS } from "../../infra/model/ports";
 import { unwrapSecrets } from "../engine/redact";
 import type { RegisteredResource } from "../engine/run-program";
 
@@ -16,7 +17,19 @@ export interface ReachabilityRow {
   listener: string;
 }
 
-export const REPORT_PORTS = [22, 80, 443, 3000, 3002, 3100, 4222, 5432, 6379, 8080, 8222] as const;
+export const REPORT_PORTS: readonly number[] = [
+  PORTS.ssh,
+  PORTS.http,
+  PORTS.https,
+  PORTS.consoleApi,
+  PORTS.execution,
+  PORTS.brain,
+  PORTS.nats,
+  PORTS.postgres,
+  PORTS.redis,
+  PORTS.console,
+  PORTS.natsMonitor,
+];
 
 type Props = Record<string, unknown>;
 const props = (r: RegisteredResource) => unwrapSecrets(r.inputs) as Props;

@@ -1,3 +1,4 @@
+import { EDGE_TO_TRADING_PORTS, PORTS } from "../../infra/model/ports";
 import type { RegisteredResource } from "../engine/run-program";
 import { type PlanReport, reachabilityTable, secretScopeTable } from "./report";
 
@@ -38,11 +39,11 @@ function topology(resources: RegisteredResource[]): string {
   }
   const front = droplets.includes("edge") ? "edge" : droplets[0];
   if (front) {
-    lines.push(`  internet -- "80, 443" --> ${mermaidId(front)}`);
-    lines.push(`  operators -- "22" --> ${mermaidId(front)}`);
+    lines.push(`  internet -- "${PORTS.http}, ${PORTS.https}" --> ${mermaidId(front)}`);
+    lines.push(`  operators -- "${PORTS.ssh}" --> ${mermaidId(front)}`);
   }
   if (droplets.includes("edge") && droplets.includes("trading")) {
-    lines.push(`  edge -- "22, 3100 (TLS 1.3, mTLS)" --> trading`);
+    lines.push(`  edge -- "${EDGE_TO_TRADING_PORTS.join(", ")} (TLS 1.3, mTLS)" --> trading`);
   }
   lines.push("```");
   return lines.join("\n");

@@ -2,17 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   buildHostFirewallScript,
   buildHostFirewallUnit,
-  DEFAULT_INTERNAL_PORTS,
   FIREWALL_SCRIPT_PATH,
 } from "../../infra/builders/host-firewall";
+import { INTERNAL_PORTS } from "../../infra/model/ports";
 
 describe("host firewall", () => {
   it("covers every internal port of DESIGN.md §2 by default", () => {
-    expect([...DEFAULT_INTERNAL_PORTS].sort()).toEqual([3002, 3100, 4222, 5432, 6379, 8222]);
+    expect([...INTERNAL_PORTS].sort()).toEqual([3002, 3100, 4222, 5432, 6379, 8222]);
   });
 
   it("matches the original destination port (Docker DNATs before DOCKER-USER) for v4 and v6", () => {
-    const s = buildHostFirewallScript({ publicInterface: "eth0", internalPorts: DEFAULT_INTERNAL_PORTS });
+    const s = buildHostFirewallScript({ publicInterface: "eth0", internalPorts: INTERNAL_PORTS });
     expect(s).toContain("--ctorigdstport");
     expect(s).toContain("--ctdir ORIGINAL");
     expect(s).toContain("for ipt in iptables ip6tables");

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { Topology } from "../../infra/model/topology";
+
+export type { Topology };
 
 /** Obviously fake secret values, made fresh in each test run. */
 export function fakeOperatorSecrets(): Record<string, string> {
@@ -26,8 +29,6 @@ export function fakePublicKey(type: "ssh-ed25519" | "sk-ssh-ed25519@openssh.com"
   if (type.startsWith("sk-")) parts.push(str(Buffer.from("ssh:")));
   return `${type} ${Buffer.concat(parts).toString("base64")} test@example`;
 }
-
-export type Topology = "split" | "single";
 
 /** Plain (non-secret) values of a valid stack, bare keys, as the engine passes them (JSON for structures). */
 export function validPlainValues(topology: Topology = "split"): Record<string, string> {

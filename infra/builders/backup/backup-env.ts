@@ -3,6 +3,8 @@
 // - docker: the stores are the stack's containers (nats, postgres, redis) on the trading host, and
 //   the drill's scratch servers are throwaway containers of the same images on network none;
 // - local: the stores are processes on this machine (the real-program tests use this).
+
+import { PORTS } from "../../model/ports";
 import { type BackupRetention, forgetPolicyArgs } from "./retention";
 
 const PATH_PATTERN = /^\/[A-Za-z0-9._/-]*$/;
@@ -87,8 +89,8 @@ function dockerHooks(rt: DockerRuntime): string[] {
     // TCP on the container's loopback: the entrypoint's temporary init server listens on none.
     `scratch_pg_exec() { docker exec -i -e PGHOST=127.0.0.1 titan-drill-postgres "$@"; }`,
     `scratch_pg_stop() { docker rm -f titan-drill-postgres >/dev/null 2>&1; }`,
-    `scratch_nats_start() { docker run -d --name titan-drill-nats --network none -v "$1/nats:/data" "$(image_of ${nats})" -js -sd /data -m 8222 >/dev/null; }`,
-    `scratch_nats_get() { docker exec titan-drill-nats wget -qO- "http://127.0.0.1:8222$2"; }`,
+    `scratch_nats_start() { docker run -d --name titan-drill-nats --network none -v "$1/nats:/data" "$(image_of ${nats})" -js -sd /data -m ${PORTS.natsMonitor} >/dev/null; }`,
+    `scratch_nats_get() { docker exec titan-drill-nats wget -qO- "http://127.0.0.1:${PORTS.natsMonitor}$2"; }`,
     `scratch_nats_stop() { docker rm -f titan-drill-nats >/dev/null 2>&1; }`,
     `scratch_redis_start() { docker run -d --name titan-drill-redis --network none -v "$1/redis:/data" "$(image_of ${redis})" redis-server --appendonly no --save '' --dir /data >/dev/null; }`,
     `scratch_redis_cli() { shift; docker exec titan-drill-redis redis-cli "$@"; }`,
