@@ -185,7 +185,7 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
   // Off-host backups of the trading data, and alerts on every droplet and the console.
   const tradingDocker = workloads.dockerHosts[`${p}${tradingRole(cfg.topology)}`];
   const slack = cfg.alertSlackWebhook
-    ? { url: pulumi.secret(cfg.alertSlackWebhook), channel: cfg.alertSlackChannel }
+    ? { url: cfg.alertSlackWebhook, channel: cfg.alertSlackChannel }
     : undefined;
   if (tradingDocker) {
     new TitanBackup(`${p}backup`, {

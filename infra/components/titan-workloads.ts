@@ -186,26 +186,17 @@ export class TitanWorkloads extends pulumi.ComponentResource {
   }
 }
 
-/** Operator secrets from config, each wrapped as a Pulumi secret; optional ones only when set. */
+/** Operator secrets from config (already Pulumi secrets); optional ones only when set. */
 function operatorSecrets(cfg: TitanConfig): Partial<Record<SecretSource, pulumi.Output<string>>> {
   const out: Partial<Record<SecretSource, pulumi.Output<string>>> = {};
   for (const key of OPERATOR_SECRETS) {
     const value = cfg[key];
-    if (value !== undefined && value.trim().length > 0) out[key] = pulumi.secret(value);
+    if (value !== undefined) out[key] = value;
   }
   return out;
 }
 
-/**
- * `titan:registryAuth` (USER:TOKEN) as the provider's registry credential for ghcr.io, a Pulumi
- * secret; Titan's images live there and may be private.
- */
-function registryAuthFor(auth: string | undefined) {
-  if (auth === undefined || auth.trim() === "") return undefined;
-  const colon = auth.indexOf(":");
-  return {
-    address: "ghcr.io",
-    username: auth.slice(0, colon),
-    password: pulumi.secret(auth.slice(colon + 1)),
-  };
+/** `titan:registryAuth` as the provider's credential for ghcr.io; Titan's images may be private. */
+function registryAuthFor(auth: TitanConfig["registryAuth"]) {
+  return auth === undefined ? undefined : { address: "ghcr.io", ...auth };
 }

@@ -1,8 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DEFAULT_BACKUP_RETENTION } from "../builders/backup/retention";
 import { DEFAULT_BACKUP_SCHEDULE, onCalendarProblem } from "../builders/backup/schedule";
 import { rolesOf, TOPOLOGIES } from "../model/topology";
-import { MAX_BENCH_REPLICAS, OPTIONAL_SERVICES } from "./keys";
+import { MAX_BENCH_REPLICAS, OPTIONAL_SECRET_KEYS, OPTIONAL_SERVICES, REQUIRED_SECRET_KEYS } from "./keys";
 import {
   canonicalCidr,
   hostBitsAreZero,
@@ -127,13 +128,45 @@ const sshKeyEntry = z.string().superRefine((line, ctx) => {
   }
 });
 
+// Secrets leave validation as pulumi.Output<string> marked secret: no code after this file holds
+// one as a plain string, and the compiler refuses one where a string is expected.
+const seal = (value: string): pulumi.Output<string> => pulumi.secret(value);
 /** A secret: non-empty after trimming. Its value never appears in a message. */
-const requiredSecret = z.string().refine((v) => v.trim().length > 0, "is empty");
-const optionalSecret = z.string().optional();
+const nonBlank = z.string().refine((v) => v.trim().length > 0, "is empty");
+const requiredSecret = nonBlank.transform(seal);
+/** Optional: blank means not configured (undefined), decided here once. */
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : seal(v)));
+/** `USER:TOKEN` for ghcr.io: the user name is not secret, the token is. */
 const registryAuth = z
   .string()
   .refine((v) => /^[^:\s]+:\S+$/.test(v), "must be USER:TOKEN (a registry user and a read-only token)")
+  .transform((v) => ({ username: v.slice(0, v.indexOf(":")), password: seal(v.slice(v.indexOf(":") + 1)) }))
   .optional();
+
+/** Every operator secret from the one key list (keys.ts), with the stricter checks some need. */
+const secretFields = {
+  ...(Object.fromEntries(REQUIRED_SECRET_KEYS.map((k) => [k, requiredSecret])) as Record<
+    (typeof REQUIRED_SECRET_KEYS)[number],
+    typeof requiredSecret
+  >),
+  ...(Object.fromEntries(OPTIONAL_SECRET_KEYS.map((k) => [k, optionalSecret])) as Record<
+    (typeof OPTIONAL_SECRET_KEYS)[number],
+    typeof optionalSecret
+  >),
+  masterPassword: nonBlank.refine((v) => v.length >= 16, "is shorter than 16 characters").transform(seal),
+  registryAuth,
+  alertSlackWebhook: z
+    .string()
+    .regex(
+      /^https:\/\/hooks\.slack\.com\/[A-Za-z0-9/_-]+$/,
+      "must be a Slack incoming-webhook URL (https://hooks.slack.com/…)",
+    )
+    .transform(seal)
+    .optional(),
+};
 
 /** Secrets that only make sense together: the second is refused when only one is set. */
 const SECRET_PAIRS = [
@@ -204,13 +237,6 @@ export const TitanConfigSchema = z
       .string()
       .regex(/^#?[a-z0-9._-]{1,80}$/, "must be a Slack channel such as #titan-alerts")
       .default("#titan-alerts"),
-    alertSlackWebhook: z
-      .string()
-      .regex(
-        /^https:\/\/hooks\.slack\.com\/[A-Za-z0-9/_-]+$/,
-        "must be a Slack incoming-webhook URL (https://hooks.slack.com/…)",
-      )
-      .optional(),
     deployUser: z
       .string()
       .regex(/^[a-z_][a-z0-9_-]{0,30}$/, "must be a Linux user name")
@@ -218,17 +244,7 @@ export const TitanConfigSchema = z
       .default("titan"),
     /** Copies of the whole topology, for the benchmark's synthetic stacks only (see parse.ts). */
     benchReplicas: z.number().int("must be a whole number").min(1).max(MAX_BENCH_REPLICAS).default(1),
-    bybitApiKey: requiredSecret,
-    bybitSecretKey: requiredSecret,
-    masterPassword: requiredSecret.refine((v) => v.length >= 16, "is shorter than 16 characters"),
-    binanceApiKey: optionalSecret,
-    binanceSecretKey: optionalSecret,
-    geminiApiKey: optionalSecret,
-    bybitReadOnlyApiKey: optionalSecret,
-    bybitReadOnlySecretKey: optionalSecret,
-    binanceReadOnlyApiKey: optionalSecret,
-    binanceReadOnlySecretKey: optionalSecret,
-    registryAuth,
+    ...secretFields,
     /** Optional services to deploy (Titan publishes no image for them). */
     services: z.array(z.enum(OPTIONAL_SERVICES)).default([]),
     /** Images for the optional services, built by the operator. */
@@ -259,10 +275,10 @@ export const TitanConfigSchema = z
       });
     }
     for (const [first, second] of SECRET_PAIRS) {
-      if (Boolean(cfg[first]?.trim()) !== Boolean(cfg[second]?.trim())) {
+      if ((cfg[first] === undefined) !== (cfg[second] === undefined)) {
         ctx.addIssue({
           code: "custom",
-          path: [cfg[first]?.trim() ? second : first],
+          path: [cfg[first] === undefined ? first : second],
           message: `${first} and ${second} must be set together`,
         });
       }

@@ -132,17 +132,15 @@ export const NATS_USER_OF: Readonly<Partial<Record<ContainerName, NatsUser>>> = 
   "titan-console-api": "console",
 };
 
-type OptionalKeys = Partial<Pick<TitanConfig, OperatorSecret>>;
-
-export function isConfigured(value: string | undefined): boolean {
-  return value !== undefined && value.trim().length > 0;
-}
+/** Which operator secrets are configured: present means set (the schema turns a blank one into undefined). */
+type OptionalKeys = Partial<Record<OperatorSecret, unknown>>;
+const isConfigured = (cfg: OptionalKeys, key: OperatorSecret) => cfg[key] !== undefined;
 
 /** The secret env entries a container gets with this config (optional ones only when set). */
 export function secretEnvFor(container: ContainerName, cfg: OptionalKeys): SecretEnv[] {
   return SECRET_SCOPE[container].filter((e) => {
     if (!e.optional) return true;
-    return isConfigured(cfg[e.source as OperatorSecret]);
+    return isConfigured(cfg, e.source as OperatorSecret);
   });
 }
 
@@ -172,7 +170,7 @@ export function missingOperatorSecrets(
     for (const e of SECRET_SCOPE[container]) {
       if (e.optional || !(OPERATOR_SECRETS as readonly string[]).includes(e.source)) continue;
       const key = e.source as OperatorSecret;
-      if (!isConfigured(cfg[key])) missing.push({ key, container, env: e.env });
+      if (!isConfigured(cfg, key)) missing.push({ key, container, env: e.env });
     }
   }
   return missing;

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../infra/config/errors";
 import { parseStackConfig, type RawStackConfig } from "../../infra/config/parse";
@@ -217,9 +218,48 @@ describe("secrets fail closed and never leak into messages", () => {
     expect(err.message).not.toContain("fake-binance");
   });
 
-  it("treats an empty optional secret (the project default) as not configured", () => {
+  it("treats an empty or blank optional secret (the project default) as not configured", () => {
+    for (const blank of ["", "   "]) {
+      const raw = validRawConfig();
+      (raw.values as Record<string, string>).geminiApiKey = blank;
+      raw.secretKeys.add("geminiApiKey");
+      expect(parseStackConfig(raw).geminiApiKey).toBeUndefined();
+    }
+  });
+});
+
+describe("secrets leave the config as Pulumi secret outputs", () => {
+  const valueOf = (o: pulumi.Output<string>) => new Promise<string>((resolve) => o.apply(resolve));
+
+  it("wraps every operator secret, and splits registryAuth into a plain user and a secret token", async () => {
     const raw = validRawConfig();
-    (raw.values as Record<string, string>).geminiApiKey = "";
-    expect(parseStackConfig(raw).geminiApiKey).toBeUndefined();
+    const token = `fake-token-${Math.random().toString(36).slice(2)}`;
+    const hook = `https://hooks.slack.com/services/fake${Math.random().toString(36).slice(2)}`;
+    Object.assign(raw.values, {
+      registryAuth: `octo:${token}`,
+      alertSlackWebhook: hook,
+      geminiApiKey: "fake-gemini",
+    });
+    for (const k of ["registryAuth", "alertSlackWebhook", "geminiApiKey"]) raw.secretKeys.add(k);
+    const cfg = parseStackConfig(raw);
+    const outputs = {
+      bybitApiKey: cfg.bybitApiKey,
+      masterPassword: cfg.masterPassword,
+      geminiApiKey: cfg.geminiApiKey,
+      alertSlackWebhook: cfg.alertSlackWebhook,
+      registryToken: cfg.registryAuth?.password,
+    };
+    for (const [key, output] of Object.entries(outputs)) {
+      if (!output) throw new Error(`${key} missing`);
+      expect(pulumi.Output.isInstance(output), key).toBe(true);
+      expect(await pulumi.isSecret(output), key).toBe(true);
+    }
+    expect(await valueOf(outputs.masterPassword)).toBe(raw.values.masterPassword);
+    expect(await valueOf(outputs.registryToken as pulumi.Output<string>)).toBe(token);
+    expect(cfg.registryAuth?.username).toBe("octo");
+    // The compiler refuses a secret where a plain string is expected.
+    // @ts-expect-error a secret is an Output, never a string
+    const leaked: string = cfg.bybitApiKey;
+    expect(typeof leaked).toBe("object");
   });
 });

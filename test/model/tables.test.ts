@@ -89,7 +89,6 @@ describe("secret scope", () => {
     expect(
       secretEnvNamesFor("titan-hunter", { bybitReadOnlyApiKey: "x", bybitReadOnlySecretKey: "y" }),
     ).toEqual(["NATS_PASS", "BYBIT_API_KEY", "BYBIT_API_SECRET"]);
-    expect(secretEnvNamesFor("titan-ai-quant", { geminiApiKey: "  " })).toEqual(["NATS_PASS"]);
     expect(secretEnvNamesFor("titan-ai-quant", { geminiApiKey: "x" })).toEqual([
       "NATS_PASS",
       "GEMINI_API_KEY",
