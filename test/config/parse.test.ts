@@ -229,7 +229,7 @@ describe("secrets fail closed and never leak into messages", () => {
 });
 
 describe("secrets leave the config as Pulumi secret outputs", () => {
-  const valueOf = (o: pulumi.Output<string>) => new Promise<string>((resolve) => o.apply(resolve));
+  const plainOf = (o: pulumi.Output<string>) => new Promise<string>((resolve) => o.apply(resolve));
 
   it("wraps every operator secret, and splits registryAuth into a plain user and a secret token", async () => {
     const raw = validRawConfig();
@@ -254,8 +254,8 @@ describe("secrets leave the config as Pulumi secret outputs", () => {
       expect(pulumi.Output.isInstance(output), key).toBe(true);
       expect(await pulumi.isSecret(output), key).toBe(true);
     }
-    expect(await valueOf(outputs.masterPassword)).toBe(raw.values.masterPassword);
-    expect(await valueOf(outputs.registryToken as pulumi.Output<string>)).toBe(token);
+    expect(await plainOf(outputs.masterPassword)).toBe(raw.values.masterPassword);
+    expect(await plainOf(outputs.registryToken as pulumi.Output<string>)).toBe(token);
     expect(cfg.registryAuth?.username).toBe("octo");
     // The compiler refuses a secret where a plain string is expected.
     // @ts-expect-error a secret is an Output, never a string
