@@ -100,7 +100,6 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
         role,
         deployUser: cfg.deployUser,
         sshPublicKeys: cfg.sshPublicKeys,
-        fail2ban: role !== "trading",
         processLimits: processLimitsFor(cfg.topology, role),
         ...(volumeName ? { dataVolume: { deviceName: volumeName } } : {}),
       }),

@@ -40,7 +40,7 @@ export interface CloudInitInput {
   publicInterface?: string;
   /** Mounted on trading and single; refused on edge. */
   dataVolume?: DataVolumeInput;
-  /** Default: true on edge, false elsewhere. */
+  /** Default: on the roles that take SSH from the allow-listed internet (edge, single), off on trading. */
   fail2ban?: boolean;
   /** Default: Ubuntu's NTP pool plus time.cloudflare.com. */
   ntpServers?: readonly string[];
@@ -162,7 +162,7 @@ export function buildCloudInit(input: CloudInitInput): string {
     }
   }
   if (input.role === "edge" && input.dataVolume) throw new Error("dataVolume: the edge holds no data");
-  const fail2ban = input.fail2ban ?? input.role === "edge";
+  const fail2ban = input.fail2ban ?? input.role !== "trading";
   const ntpServers = (input.ntpServers ?? DEFAULT_NTP_SERVERS).map((s) =>
     assertPattern("ntpServers", s, HOSTNAME_PATTERN),
   );

@@ -74,10 +74,12 @@ describe("buildCloudInit", () => {
     expect(script).toMatch(/^systemctl enable --now titan-public-fw.service$/m);
   });
 
-  it("fail2ban on the edge only by default; can be forced on", () => {
+  it("fail2ban by default where SSH comes from the internet (edge, single), not on trading; can be forced", () => {
     expect(parsed(buildCloudInit(input({ role: "edge" }))).packages).toContain("fail2ban");
+    expect(parsed(buildCloudInit(input({ role: "single" }))).packages).toContain("fail2ban");
     expect(parsed(buildCloudInit(input({ role: "trading" }))).packages).not.toContain("fail2ban");
-    expect(parsed(buildCloudInit(input({ role: "single", fail2ban: true }))).packages).toContain("fail2ban");
+    expect(parsed(buildCloudInit(input({ role: "trading", fail2ban: true }))).packages).toContain("fail2ban");
+    expect(parsed(buildCloudInit(input({ role: "single", fail2ban: false }))).packages).not.toContain("fail2ban");
   });
 
   it("drops every internal port on the public interface for IPv4 and IPv6", () => {
