@@ -18,7 +18,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
-import { PolicyConfigError } from "../engine/policy-engine";
+import { PolicyConfigError } from "../engine/policy-config";
 import { readStackFiles } from "../engine/stack-files";
 import { writeArtifacts } from "./artifacts";
 import { estimateMonthlyCost } from "./cost";

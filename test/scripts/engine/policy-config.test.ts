@@ -10,8 +10,8 @@ import {
   type PolicyMetadata,
   parsePolicyPackConfig,
   reconcilePolicyPackConfig,
-  startPolicyPack,
-} from "../../../scripts/engine/policy-engine";
+} from "../../../scripts/engine/policy-config";
+import { startPolicyPack } from "../../../scripts/engine/policy-engine";
 
 const POLICY_SOURCE = path.resolve(__dirname, "../../../policy");
 
