@@ -79,7 +79,9 @@ describe("buildCloudInit", () => {
     expect(parsed(buildCloudInit(input({ role: "single" }))).packages).toContain("fail2ban");
     expect(parsed(buildCloudInit(input({ role: "trading" }))).packages).not.toContain("fail2ban");
     expect(parsed(buildCloudInit(input({ role: "trading", fail2ban: true }))).packages).toContain("fail2ban");
-    expect(parsed(buildCloudInit(input({ role: "single", fail2ban: false }))).packages).not.toContain("fail2ban");
+    expect(parsed(buildCloudInit(input({ role: "single", fail2ban: false }))).packages).not.toContain(
+      "fail2ban",
+    );
   });
 
   it("drops every internal port on the public interface for IPv4 and IPv6", () => {
