@@ -128,7 +128,7 @@ describe("rotate through pulumi config", () => {
 describe("rotate CLI", () => {
   it("rejects a malformed epoch and edits a file end to end", () => {
     const tsx = join(repositoryRoot, "node_modules", "tsx", "dist", "cli.mjs");
-    const script = join(repositoryRoot, "scripts", "rotate.ts");
+    const script = join(repositoryRoot, "scripts", "ops", "rotate.ts");
     const path = stackFile();
     expect(() =>
       execFileSync(process.execPath, [tsx, script, "--file", path, "--epoch", "2026-Q5"], { stdio: "pipe" }),

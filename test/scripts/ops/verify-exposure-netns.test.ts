@@ -77,7 +77,7 @@ function probeFromClient(): { code: number; stdout: string } {
     CLIENT,
     process.execPath,
     tsx,
-    join(repositoryRoot, "scripts", "verify-exposure.ts"),
+    join(repositoryRoot, "scripts", "ops", "verify-exposure.ts"),
   ];
   try {
     const stdout = execFileSync("ip", [...args, "--host", EDGE_ADDRESS, "--timeout-ms", "1500"], {

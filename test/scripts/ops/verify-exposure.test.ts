@@ -41,7 +41,7 @@ interface CliRun {
 function runCli(options: ExposureOptions): Promise<CliRun> {
   const args = [
     join(repositoryRoot, "node_modules", "tsx", "dist", "cli.mjs"),
-    join(repositoryRoot, "scripts", "verify-exposure.ts"),
+    join(repositoryRoot, "scripts", "ops", "verify-exposure.ts"),
     ...options.hosts.flatMap((address) => ["--host", address]),
     "--protected-ports",
     options.protectedPorts.join(","),
