@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
+import { stringList, withDefaults } from "../lib/config";
 import { resourceLabel } from "../lib/firewall";
 import { asRecord, asText } from "../lib/props";
 
@@ -12,6 +12,7 @@ const RANDOM_SECRET_TYPES = [
 interface Config {
   maxAgeQuarters: number;
   now: string;
+  stableSecrets: string[];
 }
 
 const EPOCH = /^(\d{4})-Q([1-4])$/;
@@ -44,13 +45,25 @@ export const secretsRotationEpoch: ResourceValidationPolicy = {
         default: "",
         description: "ISO date to treat as now (tests); empty means the clock.",
       },
+      stableSecrets: stringList(
+        "Names of generated secrets that must never follow the epoch, because a new value would destroy what they protect (a backup repository's key, a key that encrypts data at rest); each is reported if it carries an epoch after all.",
+        [],
+      ),
     },
   },
   validateResource: (args, reportViolation) => {
     if (!RANDOM_SECRET_TYPES.includes(args.type)) return;
-    const config = withDefaults<Config>({ maxAgeQuarters: 1, now: "" }, args.getConfig());
+    const config = withDefaults<Config>({ maxAgeQuarters: 1, now: "", stableSecrets: [] }, args.getConfig());
     const label = resourceLabel(args.name, args.urn);
     const epoch = asText(asRecord(args.props.keepers).rotationEpoch) ?? "";
+    if (config.stableSecrets.includes(args.name)) {
+      // An epoch on a stable secret means the next bump replaces it: what it protects is lost.
+      if (epoch !== "")
+        reportViolation(
+          `Secret ${label} is listed in stableSecrets but carries keepers.rotationEpoch ('${epoch}'), so the next epoch bump replaces it. Fix: take it off stableSecrets if it is meant to rotate; otherwise plan the change with care, since adding or removing a keeper replaces the secret.`,
+        );
+      return;
+    }
     const match = EPOCH.exec(epoch);
     if (!match) {
       reportViolation(

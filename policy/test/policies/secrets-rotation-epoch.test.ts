@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   currentQuarterIndex,
@@ -168,7 +170,47 @@ describe("secrets-rotation-epoch config schema", () => {
           description: expect.stringMatching(/quarters/),
         },
         now: { type: "string", default: "", description: expect.stringMatching(/now/) },
+        stableSecrets: {
+          type: "array",
+          items: { type: "string" },
+          default: [],
+          description: expect.stringMatching(/never follow the epoch/),
+        },
       },
     });
+  });
+});
+
+describe("secrets-rotation-epoch: stable secrets", () => {
+  const stable = { ...NOW, stableSecrets: ["hmac"] };
+
+  it("does not report a stable secret without an epoch", async () => {
+    expect(await check(undefined, stable)).toEqual([]);
+    expect(await check({}, stable)).toEqual([]);
+    // Only the names listed are stable.
+    expect(await check({}, { ...NOW, stableSecrets: ["backup-restic-key"] })).toEqual([
+      `Secret 'hmac' (urn:pulumi:test::titan::${T.randomPassword}::hmac) has no valid keepers.rotationEpoch (''). Fix: set keepers: { rotationEpoch: "YYYY-Qn" }.`,
+    ]);
+  });
+
+  it("reports a stable secret that carries an epoch, current or stale", async () => {
+    const message = (epoch: string) =>
+      `Secret 'hmac' (urn:pulumi:test::titan::${T.randomPassword}::hmac) is listed in stableSecrets but carries keepers.rotationEpoch ('${epoch}'), so the next epoch bump replaces it. Fix: take it off stableSecrets if it is meant to rotate; otherwise plan the change with care, since adding or removing a keeper replaces the secret.`;
+    expect(await check({ rotationEpoch: "2026-Q4" }, stable)).toEqual([message("2026-Q4")]);
+    expect(await check({ rotationEpoch: "2024-Q1" }, stable)).toEqual([message("2024-Q1")]);
+  });
+
+  it("names the stack's three stable secrets in prod and single", () => {
+    for (const file of ["config.prod.json", "config.single.json"]) {
+      const config = JSON.parse(readFileSync(join(__dirname, "../..", file), "utf8")) as Record<
+        string,
+        { stableSecrets?: string[] }
+      >;
+      expect(config["secrets-rotation-epoch"]?.stableSecrets, file).toEqual([
+        "backup-restic-key",
+        "secrets-credentialEncryption",
+        "secrets-postgresBootstrap",
+      ]);
+    }
   });
 });
