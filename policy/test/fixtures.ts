@@ -146,6 +146,42 @@ export function container(name: string, extra: Record<string, unknown> = {}) {
   });
 }
 
+/**
+ * A never-started config carrier container, as a test resource: it mounts the named `volume` at
+ * `target` and uploads `uploads`, which the services mounting that volume then see.
+ */
+export const configCarrier = (
+  name: string,
+  volume: string,
+  target: string,
+  uploads: { file: string; content: string }[],
+) => ({
+  type: T.container,
+  name,
+  props: container(name, {
+    start: false,
+    mustRun: false,
+    networkMode: "none",
+    ports: [],
+    envs: [],
+    readOnly: false,
+    mounts: [{ type: "volume", source: volume, target, readOnly: false }],
+    uploads,
+  }).properties,
+});
+
+/** A service container with these mounts, as a test resource (for a carrier's volume). */
+export const mountingService = (
+  name: string,
+  image: string,
+  mounts: Record<string, unknown>[],
+  extra = {},
+) => ({
+  type: T.container,
+  name,
+  props: container(name, { image, mounts, ...extra }).properties,
+});
+
 export const NATS_CONF = `# Titan NATS server
 listen: 0.0.0.0:4222
 http: 127.0.0.1:8222

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isCoveredBy, isLoopback, isPublicSource, parseCidr } from "../../lib/net";
+import { containsRange, isCoveredBy, isLoopback, isPublicSource, parseCidr } from "../../lib/net";
+import { sshSourceProblem } from "../../policies/ssh-allowlist-only";
 
 describe("net", () => {
   it("parses IPv4, IPv6, bare hosts and whitespace", () => {
@@ -65,5 +66,48 @@ describe("net", () => {
     expect(isLoopback("::1")).toBe(true);
     expect(isLoopback("10.0.0.1")).toBe(false);
     expect(isLoopback("x")).toBe(false);
+  });
+});
+
+// Boundary cases for the address helpers.
+describe("net: address boundaries", () => {
+  const cidr = (text: string) => {
+    const parsed = parseCidr(text);
+    if (!parsed) throw new Error(text);
+    return parsed;
+  };
+
+  it("aligns host bits away", () => {
+    expect(cidr("10.1.2.3/8").first).toBe(cidr("10.0.0.0/8").first);
+    expect(cidr("10.1.2.3/8").last).toBe(cidr("10.255.255.255").last);
+    expect(cidr("2001:db8::1/32").first).toBe(cidr("2001:db8::/32").first);
+  });
+
+  it("treats the IPv4-mapped block as IPv4 for prefix rules", () => {
+    expect(cidr("::ffff:0:0/96")).toMatchObject({ family: "ipv4", prefix: 0 });
+    expect(cidr("::ffff:0:0/95")).toMatchObject({ family: "ipv6", prefix: 95 });
+    expect(
+      sshSourceProblem("::ffff:0:0/96", { allowlist: ["0.0.0.0/0"], maxPrefixV4: 24, maxPrefixV6: 48 }),
+    ).toContain("wider than /24");
+  });
+
+  it("computes coverage from unsorted, overlapping and adjacent ranges", () => {
+    const whole = cidr("10.0.0.0/8");
+    expect(isCoveredBy(whole, [cidr("10.128.0.0/9"), cidr("10.0.0.0/9")])).toBe(true);
+    expect(isCoveredBy(whole, [cidr("10.0.0.0/10"), cidr("10.0.0.0/9"), cidr("10.128.0.0/9")])).toBe(true);
+    expect(isCoveredBy(whole, [cidr("10.0.0.0/9"), cidr("10.128.0.1/32")])).toBe(false);
+    expect(isCoveredBy(whole, [cidr("9.0.0.0/8"), cidr("10.0.0.0/9"), cidr("10.128.0.0/9")])).toBe(true);
+    expect(isCoveredBy(whole, [cidr("10.0.0.0/9"), cidr("10.128.0.0/10")])).toBe(false);
+    expect(isCoveredBy(cidr("10.0.0.5"), [cidr("10.0.0.5")])).toBe(true);
+    expect(isCoveredBy(cidr("10.0.0.5"), [cidr("10.0.0.6")])).toBe(false);
+  });
+
+  it("checks containment at both ends", () => {
+    const outer = cidr("10.0.0.0/24");
+    expect(containsRange(outer, outer)).toBe(true);
+    expect(containsRange(outer, cidr("10.0.0.255"))).toBe(true);
+    expect(containsRange(outer, cidr("10.0.1.0"))).toBe(false);
+    expect(containsRange(outer, cidr("9.255.255.255"))).toBe(false);
+    expect(containsRange(cidr("10.0.0.128/25"), outer)).toBe(false);
   });
 });

@@ -38,3 +38,27 @@ describe("ports", () => {
     expect(formatRange(ALL_PORTS)).toBe("all ports");
   });
 });
+
+// Boundary cases for the port helpers.
+describe("ports: boundaries", () => {
+  it("accepts the extremes and refuses just past them", () => {
+    expect(parsePortRange("1")).toEqual({ from: 1, to: 1 });
+    expect(parsePortRange("65535")).toEqual({ from: 65535, to: 65535 });
+    expect(parsePortRange("65536")).toEqual({ from: 1, to: 65535 });
+    expect(parsePortRange("5-5")).toEqual({ from: 5, to: 5 });
+    expect(parsePortRange("6-5")).toEqual({ from: 1, to: 65535 });
+    expect(parsePortRange("100000")).toEqual({ from: 1, to: 65535 });
+    expect(parsePortRange("x22")).toEqual({ from: 1, to: 65535 });
+    expect(parsePortRange("22x")).toEqual({ from: 1, to: 65535 });
+    expect(parsePortRange("22-")).toEqual({ from: 1, to: 65535 });
+  });
+
+  it("lists gaps with duplicate, unsorted and out-of-range allowed ports", () => {
+    expect(portsOutside({ from: 20, to: 30 }, [443, 22, 22, 7, 30])).toEqual(["20-21", "23-29"]);
+    expect(portsOutside({ from: 22, to: 22 }, [22])).toEqual([]);
+    expect(portsOutside({ from: 21, to: 23 }, [22])).toEqual(["21", "23"]);
+    expect(formatRange({ from: 7, to: 7 })).toBe("7");
+    expect(formatRange({ from: 7, to: 9 })).toBe("7-9");
+    expect(formatRange({ from: 1, to: 65534 })).toBe("1-65534");
+  });
+});

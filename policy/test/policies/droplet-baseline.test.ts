@@ -49,3 +49,11 @@ describe("droplet-baseline", () => {
     expect(await runResourcePolicy(dropletBaseline, { type: T.volume, props: {} })).toEqual([]);
   });
 });
+
+// Edge cases: branches the tests above do not reach: defaults, alternative spellings, display details.
+describe("droplet-baseline: edge cases", () => {
+  it("does not require backups by default", async () => {
+    const d = droplet("edge", "titan-edge", { backups: false });
+    expect(await runResourcePolicy(dropletBaseline, { type: T.droplet, props: d.properties })).toEqual([]);
+  });
+});

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { natsConfigSafe } from "../../policies/nats-config-safe";
-import { BCRYPT_8, BCRYPT_11, NATS_CONF, nats, PRIVATE_IP, T } from "../fixtures";
-import { runResourcePolicy } from "../helpers";
+import {
+  BCRYPT_8,
+  BCRYPT_11,
+  configCarrier,
+  mountingService,
+  NATS_CONF,
+  nats,
+  PRIVATE_IP,
+  T,
+} from "../fixtures";
+import { runResourcePolicy, runStackPolicy } from "../helpers";
 
 const withConf = (content: string, extra: Record<string, unknown> = {}) =>
   nats({ uploads: [{ file: "/etc/nats/nats.conf", content }], ...extra });
@@ -366,5 +375,418 @@ describe("nats-config-safe: exact verdicts and boundaries", () => {
     expect(properties.imageDefaultConfigs).toMatchObject({
       default: ["/etc/nats/nats-server.conf", "/nats-server.conf"],
     });
+  });
+});
+
+// The NATS hole classes of issue 12, each refused with its exact message, beside a safe neighbour
+// and an adversarial spelling. Listener aliases, the listen host counting as the monitor's, and
+// an allowed stream import landing on titan.cmd.> were checked against nats-server 2.9.10.
+describe("nats-config-safe: hole classes (issue 12)", () => {
+  const FILE = "/etc/nats/nats.conf";
+  const URN = `urn:pulumi:test::titan::${T.container}::nats`;
+  const AT = `Container 'nats' (${URN}): NATS config ${FILE}: `;
+  const START = `Container 'nats' (${URN}): NATS server start: `;
+  const user = (name: string, publish: string, extra = "") =>
+    `{ user: ${name}, password: "${BCRYPT_11}", permissions: { publish: ${publish} } ${extra} }`;
+  const BRAIN = user("brain", '">"');
+  const conf = (users: string, rest = "") =>
+    `http: 127.0.0.1:8222\nauthorization { users = [ ${users} ] }\n${rest}`;
+  const check = (content: string, extra: Record<string, unknown> = {}, config = {}) => {
+    const c = nats({ uploads: [{ file: FILE, content }], ...extra });
+    return runResourcePolicy(natsConfigSafe, { type: c.type, name: "nats", props: c.properties }, config);
+  };
+  // Generated, not a real key: "U" and 55 base32 characters.
+  // biome-ignore lint/security/noSecrets: the base32 alphabet, not a secret
+  const fakeNkey = () => `U${"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".repeat(2).slice(0, 55)}`;
+
+  describe("nats-config-safe holes: who may connect", () => {
+    const NO_USERS = `${AT}no user is defined (no authorization or accounts users), so any client connects without credentials. Fix: give each service its own user with a bcrypt password or nkey.`;
+
+    it("refuses a config with no users at all", async () => {
+      expect(await check("http: 127.0.0.1:8222\nlisten: 0.0.0.0:4222")).toEqual([NO_USERS]);
+      expect(await check(conf(BRAIN))).toEqual([]);
+      // Adversarial: the user list hidden behind what the parser cannot read.
+      expect(await check("http: 127.0.0.1:8222\nauthorization { users: $USERS }")).toEqual([
+        `${AT}authorization users is the unresolved variable $USERS, not a list of users, so it cannot be checked.`,
+        NO_USERS,
+      ]);
+      expect(await check(`http: 127.0.0.1:8222\nauthorization { users: [ "brain", ${BRAIN} ] }`)).toEqual([
+        `${AT}authorization users entry 1 is 'brain', not a user map.`,
+      ]);
+      expect(await check("http: 127.0.0.1:8222\naccounts: 5")).toEqual([
+        `${AT}accounts is '5', not a map, so it cannot be checked.`,
+        NO_USERS,
+      ]);
+    });
+
+    it("refuses a shared token, even beside users and even hashed", async () => {
+      const token = `tok-${Math.random().toString(36).slice(2)}`;
+      const TOKEN = `${AT}authorization has a token: every client that knows it connects with one shared identity and the same rights. Fix: remove the token and give each service its own user with a bcrypt password or nkey.`;
+      expect(await check(`http: 127.0.0.1:8222\nauthorization { token: "${token}" }`)).toEqual([
+        TOKEN,
+        NO_USERS,
+      ]);
+      expect(
+        await check(`http: 127.0.0.1:8222\nauthorization { token: "${BCRYPT_11}", users: [ ${BRAIN} ] }`),
+      ).toEqual([TOKEN]);
+    });
+
+    it("refuses no_auth_user wherever it is set", async () => {
+      expect(await check(conf(BRAIN, "no_auth_user: brain"))).toEqual([
+        `${AT}the config sets no_auth_user 'brain': a client that sends no credentials is taken as that user. Fix: remove no_auth_user.`,
+      ]);
+      expect(
+        await check(`http: 127.0.0.1:8222\nauthorization { no_auth_user: brain, users: [ ${BRAIN} ] }`),
+      ).toEqual([
+        `${AT}authorization sets no_auth_user 'brain': a client that sends no credentials is taken as that user. Fix: remove no_auth_user.`,
+      ]);
+    });
+
+    it("accepts a user nkey as a credential, and refuses anything else without a password", async () => {
+      const nkeyUser = (nkey: string) =>
+        `http: 127.0.0.1:8222\nauthorization { users = [ { nkey: ${nkey}, permissions: { publish: "titan.evt.>" } } ] }`;
+      const nkey = fakeNkey();
+      expect(await check(nkeyUser(nkey))).toEqual([]);
+      expect(await check(nkeyUser("UABC"))).toEqual([
+        `${AT}user 'UABC' has an nkey that is not a user public key (U…, 56 characters). Fix: store only a bcrypt hash (cost >= 10).`,
+      ]);
+      // An account nkey (A…) is not a user credential.
+      expect(await check(nkeyUser(`A${nkey.slice(1)}`))).toEqual([
+        expect.stringContaining("has an nkey that is not a user public key"),
+      ]);
+      expect(await check(conf('{ user: svc, permissions: { publish: "titan.evt.>" } }'))).toEqual([
+        `${AT}user 'svc' has no password. Fix: store only a bcrypt hash (cost >= 10).`,
+      ]);
+    });
+
+    it("refuses operator (JWT) mode: users outside the file", async () => {
+      expect(await check(conf(BRAIN, "operator: /etc/nats/op.jwt\nresolver: MEMORY"))).toEqual([
+        `${AT}'operator' turns on operator (JWT) mode: users and their rights live in JWTs outside this file and cannot be checked. Fix: define the users in authorization.`,
+        `${AT}'resolver' turns on operator (JWT) mode: users and their rights live in JWTs outside this file and cannot be checked. Fix: define the users in authorization.`,
+      ]);
+    });
+  });
+
+  describe("nats-config-safe holes: renames into the command space", () => {
+    const accounts = (exec: string, strat: string) => `http: 127.0.0.1:8222
+  accounts {
+    EXEC { users: [ ${user("exec", '"titan.evt.>"')} ] ${exec} }
+    STRAT { users: [ ${user("strat", '["cmd.>", "orders.>"]')} ] ${strat} }
+  }`;
+
+    it("refuses a stream import that lands a strategy's publications on titan.cmd.>", async () => {
+      const imported = (prefix: string) =>
+        accounts(
+          `imports: [ { stream: { account: STRAT, subject: "cmd.>" }, prefix: "${prefix}" } ]`,
+          'exports: [ { stream: "cmd.>" } ]',
+        );
+      expect(await check(imported("titan"))).toEqual([
+        `${AT}account 'exec' imports stream 'cmd.>' from account 'STRAT' as 'titan.cmd.>': user 'strat' of account 'STRAT' may publish 'cmd.x', which arrives as command subject 'titan.cmd.x'; only brain may publish under titan.cmd.>. Fix: import it under a subject outside titan.cmd.>.`,
+      ]);
+      expect(await check(imported("strat"))).toEqual([]);
+    });
+
+    it("refuses a service import and a mapping that do the same", async () => {
+      const service = accounts(
+        'exports: [ { service: "titan.cmd.execution.place" } ]',
+        'imports: [ { service: { account: EXEC, subject: "titan.cmd.execution.place" }, to: "orders.place" } ]',
+      );
+      expect(await check(service)).toEqual([
+        expect.stringContaining(
+          "account 'strat' imports service 'titan.cmd.execution.place' from account 'EXEC' as 'orders.place': user 'strat' may publish 'orders.place', which is delivered to command subject 'titan.cmd.execution.place' in account 'EXEC'",
+        ),
+      ]);
+      const mapped = conf(
+        user("hunter", '"titan.evt.>"'),
+        'mappings: { "titan.evt.*": "titan.cmd.execution.$1" }',
+      );
+      expect(await check(mapped)).toEqual([
+        expect.stringContaining(
+          "mapping 'titan.evt.*' -> 'titan.cmd.execution.$1' in account '$G': user 'hunter' may publish 'titan.evt.x'",
+        ),
+      ]);
+      expect(await check(mapped.replace("titan.cmd.execution.$1", "titan.evt.renamed.$1"))).toEqual([]);
+    });
+
+    it("refuses any import or export of the JetStream API", async () => {
+      expect(await check(accounts('exports: [ { service: "$JS.API.>" } ]', ""))).toEqual([
+        `${AT}account 'exec' exports service '$JS.API.>', inside the JetStream API ($JS.API.>): another account would reach its streams and their administration. Fix: do not export the JetStream API.`,
+      ]);
+      expect(
+        await check(
+          accounts(
+            "",
+            'imports: [ { service: { account: EXEC, subject: "$JS.API.STREAM.DELETE.*" }, to: "orders.drop.*" } ]',
+          ),
+        ),
+      ).toEqual([
+        expect.stringContaining(
+          "inside the JetStream API ($JS.API.>): one account would call another's JetStream API",
+        ),
+      ]);
+    });
+  });
+
+  describe("nats-config-safe holes: listeners", () => {
+    it("refuses every extra listener block, under each name nats-server accepts", async () => {
+      const listener = (key: string, what: string) =>
+        `${AT}'${key}' opens a ${what} listener: Titan runs one server, and each extra listener is another entry point with its own (by default no) authentication. Fix: remove the ${key} block.`;
+      for (const [key, what] of [
+        ["cluster", "cluster (route)"],
+        ["gateway", "gateway"],
+        ["leafnodes", "leaf node"],
+        ["leaf", "leaf node"],
+        ["websocket", "websocket"],
+        ["ws", "websocket"],
+        ["mqtt", "MQTT"],
+      ] as const) {
+        expect(await check(conf(BRAIN, `${key} { port: 7000 }`)), key).toEqual([listener(key, what)]);
+      }
+      // Case does not hide it (nats-server keys are case-insensitive), nor does an empty block.
+      expect(await check(conf(BRAIN, "WebSocket {}"))).toEqual([listener("websocket", "websocket")]);
+      expect(await check(conf(BRAIN, "jetstream { store_dir: /data }"))).toEqual([]);
+    });
+  });
+
+  describe("nats-config-safe holes: JetStream administration and the console", () => {
+    it("refuses the JetStream API granted wholesale to anyone but brain", async () => {
+      for (const allow of [
+        ">",
+        "$JS.>",
+        "$JS.API.>",
+        "$JS.API.STREAM.>",
+        "$JS.API.*.DELETE.TITAN_CMD",
+        "*.API.>",
+      ]) {
+        const messages = await check(conf(user("hunter", `{ allow: ["${allow}"], deny: ["titan.cmd.>"] }`)));
+        expect(messages, allow).toEqual([
+          expect.stringMatching(
+            /^.*user 'hunter' may call the JetStream API wholesale: publish allow '.+' reaches '\$JS\.API\..+'; only brain may\. Fix: allow only the exact \$JS\.API calls it makes\.$/,
+          ),
+        ]);
+      }
+      expect(await check(conf(user("hunter", '{ allow: ["$JS.API.>"] }')))).toEqual([
+        `${AT}user 'hunter' may call the JetStream API wholesale: publish allow '$JS.API.>' reaches '$JS.API.x'; only brain may. Fix: allow only the exact $JS.API calls it makes.`,
+      ]);
+      // Safe neighbours: brain; exact calls and names-only wildcards, as the program grants them.
+      expect(await check(conf(user("brain", '{ allow: ["$JS.API.>"] }')))).toEqual([]);
+      const exact =
+        '["$JS.API.INFO", "$JS.API.STREAM.INFO.TITAN_CMD", "$JS.API.CONSUMER.CREATE.TITAN_CMD.EXEC.titan.cmd.execution.>", "$JS.API.CONSUMER.MSG.NEXT.TITAN_CMD.EXEC"]';
+      expect(await check(conf(user("execution", exact)))).toEqual([]);
+      // A wildcard the deny list takes back entirely is not a grant.
+      expect(await check(conf(user("hunter", '{ allow: ">", deny: ["$JS.API.>", "titan.cmd.>"] }')))).toEqual(
+        [],
+      );
+    });
+
+    it("refuses stream delete, purge and update to anyone but brain", async () => {
+      for (const call of [
+        "$JS.API.STREAM.DELETE.TITAN_CMD",
+        "$JS.API.STREAM.PURGE.*",
+        "$JS.API.STREAM.UPDATE.TITAN_EVT",
+      ]) {
+        const witness = call.replace("*", "x");
+        expect(await check(conf(user("hunter", `["${call}"]`))), call).toEqual([
+          `${AT}user 'hunter' may publish JetStream administration subject '${witness}' (publish allow ${call}); only brain may delete, purge or update streams. Fix: deny every subject in jetStreamAdminSubjects.`,
+        ]);
+      }
+      expect(
+        await check(
+          conf(
+            user(
+              "hunter",
+              '{ allow: ["$JS.API.STREAM.CREATE.TITAN_CMD", "$JS.API.STREAM.DELETE.TITAN_CMD"], deny: ["$JS.API.STREAM.DELETE.>"] }',
+            ),
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    it("keeps the console read-only: only its inboxes and $JS.API.INFO", async () => {
+      expect(await check(conf(user("console", '["$JS.API.INFO", "_INBOX.>"]')))).toEqual([]);
+      expect(await check(conf(user("console", '{ deny: ">" }')))).toEqual([]);
+      expect(await check(conf(user("console", '["titan.evt.console.>"]')))).toEqual([
+        `${AT}user 'console' is the read-only console but may publish 'titan.evt.console.x' (publish allow titan.evt.console.>); it may publish only _INBOX.>, $JS.API.INFO. Fix: allow only those and deny everything else.`,
+      ]);
+      // Adversarial: a JetStream call that creates state, hidden beside the allowed ones.
+      expect(
+        await check(conf(user("console", '["$JS.API.INFO", "$JS.API.CONSUMER.CREATE.TITAN_EVT"]'))),
+      ).toEqual([
+        expect.stringContaining(
+          "user 'console' is the read-only console but may publish '$JS.API.CONSUMER.CREATE.TITAN_EVT'",
+        ),
+      ]);
+      // The console user is named by config, and its own inbox prefix can be allowed.
+      const ui = conf(user("ops-ui", '["_INBOX_ui.>"]'));
+      expect(await check(ui, {}, { consoleUser: "ops-ui" })).toEqual([
+        expect.stringContaining("user 'ops-ui' is the read-only console but may publish '_INBOX_ui.x'"),
+      ]);
+      expect(await check(ui, {}, { consoleUser: "ops-ui", consolePublish: ["_INBOX_ui.>"] })).toEqual([]);
+    });
+  });
+
+  describe("nats-config-safe holes: replies the requester aims", () => {
+    const responder = (extra: string) =>
+      `{ user: execution, password: "${BCRYPT_11}", permissions: { publish: { allow: ["titan.evt.>", "_INBOX.>"], deny: "titan.cmd.>" }, subscribe: "titan.req.exec.>" ${extra} } }`;
+    const hunter = user("hunter", '"titan.req.exec.policy_hash.v1"');
+
+    it("refuses allow_responses on a responder an untrusted user can send requests to", async () => {
+      expect(
+        await check(conf([BRAIN, responder(", allow_responses: { max: 1 }"), hunter].join(", "))),
+      ).toEqual([
+        `${AT}user 'execution' has allow_responses and receives requests on 'titan.req.exec.policy_hash.v1', which user 'hunter' may publish; the requester names the reply subject, so it can make 'execution' publish to any subject, titan.cmd.> included, past its deny list. Fix: remove allow_responses and allow publish on the requesters' inboxes (_INBOX.>) instead.`,
+      ]);
+      // The stack's form: replies through publish on _INBOX.> only.
+      expect(await check(conf([BRAIN, responder(""), hunter].join(", ")))).toEqual([]);
+      // Only brain may ask: allow_responses then gives nothing brain could not do itself.
+      expect(await check(conf([BRAIN, responder(", allow_responses: true")].join(", ")))).toEqual([]);
+      // Adversarial: the responder counts as a requester of its own subjects.
+      const selfAsk = `{ user: execution, password: "${BCRYPT_11}", permissions: { publish: { allow: "titan.req.exec.self", deny: "titan.cmd.>" }, subscribe: "titan.req.exec.>", allow_responses: true } }`;
+      expect(await check(conf([BRAIN, selfAsk].join(", ")))).toEqual([
+        expect.stringContaining("receives requests on 'titan.req.exec.self', which itself may publish"),
+      ]);
+      // Who is trusted follows commandPublishers.
+      expect(
+        await check(
+          conf([BRAIN, responder(", allow_responses: true"), hunter].join(", ")),
+          {},
+          {
+            commandPublishers: ["brain", "hunter"],
+          },
+        ),
+      ).toEqual([]);
+    });
+  });
+
+  describe("nats-config-safe holes: the monitor", () => {
+    const monitor = (rest: string) => `authorization { users = [ ${BRAIN} ] }\n${rest}`;
+
+    it("refuses a monitor on every interface unless allowed inside the container's own namespace", async () => {
+      const allow = { monitorBindAllInContainer: true };
+      expect(await check(monitor("http: 0.0.0.0:8222"), {}, allow)).toEqual([]);
+      expect(await check(monitor("http_port: 8222"), {}, allow)).toEqual([]);
+      expect(await check(monitor('http: "[::]:8222"'), {}, allow)).toEqual([]);
+      // Never in host network mode: there every interface is the droplet's.
+      expect(await check(monitor("http: 0.0.0.0:8222"), { networkMode: "host", ports: [] }, allow)).toEqual([
+        `${AT}monitor (http) binds host '0.0.0.0' (in host network mode that is the droplet's own interfaces), and the monitor has no authentication. Fix: bind it to 127.0.0.1.`,
+      ]);
+      // A specific non-loopback host is refused either way.
+      expect(await check(monitor("http: 10.110.0.3:8222"), {}, allow)).toEqual([
+        expect.stringContaining("monitor (http) binds host '10.110.0.3'"),
+      ]);
+    });
+
+    it("counts the client listener's host as the monitor's (nats-server does)", async () => {
+      expect(await check(monitor("listen: 10.0.0.5:4222\nhttp_port: 8222"))).toEqual([
+        `${AT}monitor (http_port) binds host '10.0.0.5' (every container on its networks reaches it), and the monitor has no authentication. Fix: bind it to 127.0.0.1.`,
+      ]);
+      expect(await check(monitor("listen: 127.0.0.1:4222\nhttp_port: 8222"))).toEqual([]);
+    });
+
+    it("refuses publishAllPorts, which publishes the monitor with everything else", async () => {
+      expect(await check(monitor("http: 127.0.0.1:8222"), { publishAllPorts: true })).toEqual([
+        `${AT}publishAllPorts publishes every port the image exposes (the monitor's among them) on 0.0.0.0. Fix: set publishAllPorts to false.`,
+      ]);
+      expect(await check(monitor("http: 127.0.0.1:8222"), { publishAllPorts: "false" })).toEqual([]);
+    });
+  });
+
+  describe("nats-config-safe holes: the file the server loads", () => {
+    const safe = { file: FILE, content: NATS_CONF };
+    const run = (props: Record<string, unknown>) =>
+      runResourcePolicy(natsConfigSafe, { type: T.container, name: "nats", props: nats(props).properties });
+
+    it("refuses the image's default command, which loads the image's own config", async () => {
+      expect(await run({ command: undefined })).toEqual([
+        `${START}no command is set, so the image's default command loads its own config (/etc/nats/nats-server.conf or /nats-server.conf), not an uploaded, checked file. Fix: set command to nats-server --config <uploaded config>.`,
+      ]);
+      // Safe neighbour: every default path holds an uploaded, checked config.
+      const defaults = ["/etc/nats/nats-server.conf", "/nats-server.conf"].map((file) => ({
+        file,
+        content: NATS_CONF,
+      }));
+      expect(await run({ command: undefined, uploads: defaults })).toEqual([]);
+      expect(await run({ command: undefined, uploads: defaults.slice(0, 1) })).toEqual([
+        expect.stringContaining("loads its own config (/nats-server.conf)"),
+      ]);
+    });
+
+    it("refuses a --config that points away from the uploaded file, and judges whatever file it points at", async () => {
+      expect(await run({ command: ["nats-server", "-c", FILE, "-c", "/tmp/other.conf"] })).toEqual([
+        `${START}it loads /tmp/other.conf, which is not an uploaded file, so what it allows is unchecked. Fix: point --config at the uploaded config.`,
+      ]);
+      // Adversarial: the loaded file has a name the policy would not otherwise recognise.
+      const loose = { file: "/etc/nats/titan.conf", content: "http: 127.0.0.1:8222\nlisten: 0.0.0.0:4222" };
+      expect(await run({ uploads: [safe, loose], command: ["nats-server", "--config", loose.file] })).toEqual(
+        [
+          expect.stringContaining(
+            "NATS config /etc/nats/titan.conf: no user is defined (no authorization or accounts users)",
+          ),
+        ],
+      );
+    });
+
+    it("refuses flags that override the config, shell wrappers and a server without --config", async () => {
+      expect(await run({ command: ["nats-server", "--config", FILE, "-m", "8223"] })).toEqual([
+        `${START}flag '-m' overrides or adds to the checked config (listeners, monitor, auth). Fix: put every setting in the uploaded config.`,
+      ]);
+      expect(await run({ entrypoints: ["sh", "-c"], command: [`nats-server -c ${FILE}`] })).toEqual([
+        `${START}the entrypoint runs 'sh', not nats-server, so which config it loads cannot be told.`,
+      ]);
+      expect(await run({ command: ["nats-server"] })).toEqual([
+        `${START}no --config flag: nats-server runs with its built-in defaults (no authentication, every interface). Fix: start it with --config and the uploaded config's path.`,
+      ]);
+      expect(await run({ entrypoints: ["/nats-server"], command: ["--config", FILE] })).toEqual([]);
+    });
+
+    it("judges a NATS server by its image even when it uploads no config", async () => {
+      const bare = { type: T.container, name: "nats", props: { name: "nats", image: "nats:2.10-alpine" } };
+      expect(await runStackPolicy(natsConfigSafe, [bare])).toEqual([
+        expect.stringContaining(
+          "NATS server start: no command is set, so the image's default command loads its own config",
+        ),
+      ]);
+      const redis = { type: T.container, name: "redis", props: { name: "redis", image: "redis:7" } };
+      expect(await runStackPolicy(natsConfigSafe, [redis])).toEqual([]);
+    });
+  });
+});
+
+// Config carried into a service through a shared named volume (a never-started carrier container
+// uploads it) is judged in the service that mounts it, at the path it appears under there.
+describe("nats-config-safe: config carriers", () => {
+  // The server loads the carried file (nats-config-safe refuses a server started on another one).
+  const NATS_COMMAND = { command: ["nats-server", "--config", "/etc/nats/nats.conf"] };
+
+  it("judges the NATS config a carrier delivers, on the server that mounts it", async () => {
+    const bad = NATS_CONF.replace(/\$2b\$11\$[^"]+/, BCRYPT_8);
+    const messages = await runStackPolicy(natsConfigSafe, [
+      configCarrier("nats-config", "titan-nats-config", "/etc/nats", [
+        { file: "/etc/nats/nats.conf", content: bad },
+      ]),
+      mountingService(
+        "nats",
+        "nats@sha256:x",
+        [{ type: "volume", source: "titan-nats-config", target: "/etc/nats", readOnly: true }],
+        NATS_COMMAND,
+      ),
+    ]);
+    expect(messages).toEqual([
+      "Container 'nats' (urn:pulumi:test::titan::docker:index/container:Container::nats): NATS config /etc/nats/nats.conf: user 'brain' has a bcrypt cost of 8 (minimum 10). Fix: store only a bcrypt hash (cost >= 10).",
+    ]);
+    // The safe neighbour: the same carrier with the good config.
+    expect(
+      await runStackPolicy(natsConfigSafe, [
+        configCarrier("nats-config", "titan-nats-config", "/etc/nats", [
+          { file: "/etc/nats/nats.conf", content: NATS_CONF },
+        ]),
+        mountingService(
+          "nats",
+          "nats@sha256:x",
+          [{ type: "volume", source: "titan-nats-config", target: "/etc/nats", readOnly: true }],
+          NATS_COMMAND,
+        ),
+      ]),
+    ).toEqual([]);
   });
 });

@@ -52,3 +52,19 @@ describe("public-ingress-edge-only", () => {
     expect(await check(["web"], web, {}, { publicIngressTags: ["web"] })).toEqual([]);
   });
 });
+
+// Edge cases: branches the tests above do not reach: defaults, alternative spellings, display details.
+describe("public-ingress-edge-only: edge cases", () => {
+  it("describes ICMP and protocol-less rules", async () => {
+    const props = {
+      tags: ["titan-trading"],
+      inboundRules: [
+        { protocol: "icmp", sourceAddresses: [""] },
+        { portRange: "443", sourceAddresses: ["0.0.0.0/0"] },
+      ],
+    };
+    const messages = await runResourcePolicy(publicIngressEdgeOnly, { type: T.firewall, name: "fw", props });
+    expect(messages[0]).toContain('inbound rule #1 (icmp) admits public source(s) ""');
+    expect(messages[1]).toContain("inbound rule #2 (no protocol ports 443-443)");
+  });
+});

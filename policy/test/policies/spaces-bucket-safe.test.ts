@@ -72,3 +72,15 @@ describe("spaces-bucket-safe: CORS", () => {
     expect(odd).toContain("send 7, '', *.");
   });
 });
+
+// Edge cases: branches the tests above do not reach: defaults, alternative spellings, display details.
+describe("spaces-bucket-safe: edge cases", () => {
+  it("compares the ACL case-insensitively", async () => {
+    expect(
+      await runResourcePolicy(spacesBucketSafe, {
+        type: T.bucket,
+        props: { acl: " PRIVATE ", versioning: { enabled: true } },
+      }),
+    ).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EngineResource } from "../../../scripts/engine/policy-engine";
 import { stackFirewallCoverage } from "../../policies/stack-firewall-coverage";
-import { droplet, edgeFirewall, firewall, safeSplitTopology, tradingFirewall } from "../fixtures";
+import { droplet, edgeFirewall, firewall, safeSplitTopology, T, tradingFirewall } from "../fixtures";
 import { runStackPolicy, type TestResource } from "../helpers";
 
 const asTest = (r: EngineResource): TestResource => ({
@@ -76,5 +76,16 @@ describe("stack-firewall-coverage", () => {
     shared.properties.tags = ["titan-edge", "titan-trading"];
     const messages = await check([droplet("trading", "titan-trading"), shared]);
     expect(messages.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+// Edge cases: branches the tests above do not reach: defaults, alternative spellings, display details.
+describe("stack-firewall-coverage: edge cases", () => {
+  it("does not match empty droplet ids", async () => {
+    const d = droplet("edge", "titan-edge", { id: "", tags: [] });
+    const fw = { type: T.firewall, props: { dropletIds: [""], tags: [] } };
+    expect(
+      await runStackPolicy(stackFirewallCoverage, [{ type: d.type, props: d.properties }, fw]),
+    ).toHaveLength(1);
   });
 });

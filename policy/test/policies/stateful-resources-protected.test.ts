@@ -44,3 +44,17 @@ describe("stateful-resources-protected", () => {
     ]);
   });
 });
+
+// Edge cases: branches the tests above do not reach: defaults, alternative spellings, display details.
+describe("stateful-resources-protected: edge cases", () => {
+  it("trims ignoreChanges entries", async () => {
+    const opts = { protect: true, ignoreChanges: [" userData ", "sshKeys", "image "] };
+    expect(
+      await runResourcePolicy(statefulResourcesProtected, {
+        type: T.droplet,
+        props: { tags: ["titan-trading"] },
+        opts,
+      }),
+    ).toEqual([]);
+  });
+});

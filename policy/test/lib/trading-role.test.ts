@@ -104,11 +104,24 @@ describe("stack-firewall-coverage: trading role by workload and volume", () => {
       ...p,
       host: "ssh://titan@trading.internal",
     }));
-    const messages = await check(rs);
-    expect(messages.length).toBeGreaterThan(0);
-    expect(messages[0]).toMatch(
-      /^Trading droplet 'edge' \(urn:[^)]+\) \(trading because it runs titan-brain \(container 'titan-brain' via Docker provider 'trading-docker', whose host 'ssh:\/\/titan@trading.internal' matches no droplet address, so every droplet it depends on counts\)\) is reachable on port\(s\)/,
-    );
+    // The edge now counts as trading: every public or non-trading-port rule of its firewall is said.
+    const edge =
+      "Trading droplet 'edge' (urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::edge) (trading because it runs titan-brain (container 'titan-brain' via Docker provider 'trading-docker', whose host 'ssh://titan@trading.internal' matches no droplet address, so every droplet it depends on counts))";
+    const via = (n: number, reading: string) =>
+      `through firewall 'edge-fw' (urn:pulumi:prod::titan::digitalocean:index/firewall:Firewall::edge-fw) inbound rule #${n} (${reading}).`;
+    const PORTS_FIX =
+      "Fix: trading takes inbound traffic only on 22, 3100 (SSH through the bastion, the brain gateway), from the edge by tag.";
+    const SOURCES_FIX =
+      "Fix: the trading plane takes inbound traffic only from the edge (by tag) or private VPC addresses.";
+    const WEB = "0.0.0.0/0, ::/0";
+    expect(await check(rs)).toEqual([
+      `${edge} is reachable on port(s) 80 ${via(1, "tcp ports 80-80")} ${PORTS_FIX}`,
+      `${edge} is reachable from public source(s) ${WEB} ${via(1, "tcp ports 80-80")} ${SOURCES_FIX}`,
+      `${edge} is reachable on port(s) 443 ${via(2, "tcp ports 443-443")} ${PORTS_FIX}`,
+      `${edge} is reachable from public source(s) ${WEB} ${via(2, "tcp ports 443-443")} ${SOURCES_FIX}`,
+      `${edge} is reachable from public source(s) 203.0.113.10/32, 198.51.100.0/28, 2001:db8:1234::/48 ${via(3, "tcp ports 22-22")} ${SOURCES_FIX}`,
+      `${edge} is reachable from public source(s) ${WEB} ${via(4, "icmp")} ${SOURCES_FIX}`,
+    ]);
   });
 
   it("a host unknown at preview is reported as not yet judged, after what could be judged", async () => {
