@@ -8,12 +8,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
-import { findProgram, freePort, haveProgram, makeTempDir } from "../../../test/builders/real-tool";
-import { accountProblems } from "../../lib/nats-accounts";
-import { monitorEndpoints, natsUsers } from "../../lib/nats-auth";
-import { parseNatsConf } from "../../lib/nats-conf";
-import { listenerProblems } from "../../lib/nats-exposure";
-import { responseHijacks } from "../../lib/nats-responses";
+import { findProgram, freePort, haveProgram, makeTempDir } from "../../test/builders/real-tool";
+import { accountProblems } from "../lib/nats-accounts";
+import { monitorEndpoints, natsUsers } from "../lib/nats-auth";
+import { parseNatsConf } from "../lib/nats-conf";
+import { listenerProblems } from "../lib/nats-exposure";
+import { responseHijacks } from "../lib/nats-responses";
 
 const canRun = haveProgram("nats-server", "nats-server");
 const GUARD = { commandPublishers: ["brain"], forbidden: ["titan.cmd.>"], exemptions: {} };
