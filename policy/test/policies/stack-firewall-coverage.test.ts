@@ -75,7 +75,23 @@ describe("stack-firewall-coverage", () => {
     const shared = edgeFirewall();
     shared.properties.tags = ["titan-edge", "titan-trading"];
     const messages = await check([droplet("trading", "titan-trading"), shared]);
-    expect(messages.length).toBeGreaterThanOrEqual(3);
+    // Every rule of the edge's firewall now lands on trading: web ports and public sources alike.
+    const via = (rule: string) =>
+      `through firewall 'edge-fw' (urn:pulumi:prod::titan::digitalocean:index/firewall:Firewall::edge-fw) inbound rule ${rule}`;
+    expect(messages).toEqual([
+      expect.stringContaining(`is reachable on port(s) 80 ${via("#1 (tcp ports 80-80)")}`),
+      expect.stringContaining(
+        `is reachable from public source(s) 0.0.0.0/0, ::/0 ${via("#1 (tcp ports 80-80)")}`,
+      ),
+      expect.stringContaining(`is reachable on port(s) 443 ${via("#2 (tcp ports 443-443)")}`),
+      expect.stringContaining(
+        `is reachable from public source(s) 0.0.0.0/0, ::/0 ${via("#2 (tcp ports 443-443)")}`,
+      ),
+      expect.stringContaining(
+        `is reachable from public source(s) 203.0.113.10/32, 198.51.100.0/28, 2001:db8:1234::/48 ${via("#3 (tcp ports 22-22)")}`,
+      ),
+      expect.stringContaining(`is reachable from public source(s) 0.0.0.0/0, ::/0 ${via("#4 (icmp)")}`),
+    ]);
   });
 });
 
