@@ -5,6 +5,7 @@ import { DOCKER_PROVIDER_TYPE, findDockerCredentials, registryAuthSecrets } from
 import { resourceLabel } from "../lib/firewall";
 import { type FoundText, knownTexts, readKnown, UnknownValues } from "../lib/known";
 import { asArray, asText } from "../lib/props";
+import { encodingNote, secretIn } from "../lib/secret-encodings";
 import {
   containerNameOf,
   describePlace,
@@ -208,21 +209,24 @@ export const secretScope: StackValidationPolicy = {
       for (const found of c.texts) {
         const place = describePlace(found, c.texts);
         for (const [value, entry] of scoped) {
-          if (!found.text.includes(value)) continue;
+          const how = secretIn(found.text, value);
+          if (!how) continue;
           if (!entry.allowed.has(c.name))
             once(
-              `${c.label} holds the value of ${entry.origin} in ${place}, which only ${[...entry.allowed].join(", ")} may hold. Fix: give this container its own credential or none; never copy another container's secret under another name, into a file, a label or a command.`,
+              `${c.label} holds the value of ${entry.origin}${encodingNote(how)} in ${place}, which only ${[...entry.allowed].join(", ")} may hold. Fix: give this container its own credential or none; never copy another container's secret under another name, into a file, a label or a command.`,
             );
           else if (VISIBLE_PLACE.test(found.path))
             once(
-              `${c.label} puts the value of ${entry.origin} in its ${place}, which docker ps, docker inspect and label readers show. Fix: pass it only as the env var ${[...entry.names].join(" or ")}.`,
+              `${c.label} puts the value of ${entry.origin}${encodingNote(how)} in its ${place}, which docker ps, docker inspect and label readers show. Fix: pass it only as the env var ${[...entry.names].join(" or ")}.`,
             );
         }
-        for (const cred of registry)
-          if (found.text.includes(cred.value))
+        for (const cred of registry) {
+          const how = secretIn(found.text, cred.value);
+          if (how)
             once(
-              `${c.label} holds the registry credential of Docker provider '${cred.provider}' in ${place}. Fix: registry credentials belong only in the Docker provider's registryAuth, which pulls the images.`,
+              `${c.label} holds the registry credential of Docker provider '${cred.provider}'${encodingNote(how)} in ${place}. Fix: registry credentials belong only in the Docker provider's registryAuth, which pulls the images.`,
             );
+        }
         for (const what of findDockerCredentials(found.text))
           once(
             `${c.label} holds ${what} in ${place}, in plain text on the host and in docker inspect. Fix: give registry credentials only to the Docker provider's registryAuth (a Pulumi secret).`,

@@ -6,6 +6,7 @@ import { findDockerCredentials } from "../lib/docker-auth";
 import { DROPLET_TYPE, resourceLabel } from "../lib/firewall";
 import { readKnown, UnknownValues } from "../lib/known";
 import { asRecord, asRecordArray, asText } from "../lib/props";
+import { encodingNote, secretIn } from "../lib/secret-encodings";
 import { DEFAULT_SECRET_NAMES, findSecretMaterial } from "../lib/secret-patterns";
 import { type StackSecret, stackSecrets } from "../lib/stack-secrets";
 
@@ -46,8 +47,12 @@ export function decodedWriteFiles(userData: string): { path: string; content: st
 /** What the text gives away: patterns, Docker credentials, and the stack's own secret values. */
 function findings(text: string, secretNames: readonly string[], secrets: readonly StackSecret[]): string[] {
   const found = [...findSecretMaterial(text, secretNames), ...findDockerCredentials(text)];
-  const holders = new Set(secrets.filter((s) => text.includes(s.value)).map((s) => s.holder));
-  for (const holder of holders) found.push(`the value of ${holder}`);
+  const holders = new Map<string, string>();
+  for (const s of secrets) {
+    const how = secretIn(text, s.value);
+    if (how && !holders.has(s.holder)) holders.set(s.holder, encodingNote(how));
+  }
+  for (const [holder, note] of holders) found.push(`the value of ${holder}${note}`);
   return found;
 }
 
@@ -73,13 +78,24 @@ export const userDataNoSecrets: StackValidationPolicy = {
         unread.within(`Droplet '${droplet.name}'`, (unknowns) =>
           readKnown(() => asText(droplet.props.userData), unknowns),
         ) ?? "";
-      const found = findings(userData, config.secretNames, secrets);
+      const inFiles: string[] = [];
+      const seenInFiles = new Set<string>();
       for (const decoded of decodedWriteFiles(userData)) {
-        if (decoded.content === undefined) found.push(`write_files ${decoded.path} that cannot be decoded`);
+        if (decoded.content === undefined) inFiles.push(`write_files ${decoded.path} that cannot be decoded`);
         else
-          for (const f of findings(decoded.content, config.secretNames, secrets))
-            found.push(`${f} (in encoded write_files ${decoded.path})`);
+          for (const f of findings(decoded.content, config.secretNames, secrets)) {
+            seenInFiles.add(f);
+            inFiles.push(`${f} (in encoded write_files ${decoded.path})`);
+          }
       }
+      // A b64 write_files entry also shows as a base64 copy in the raw text: named once, by its file.
+      const raw = findings(userData, config.secretNames, secrets).filter(
+        (f) =>
+          !(
+            f.endsWith(encodingNote("base64")) && seenInFiles.has(f.slice(0, -encodingNote("base64").length))
+          ),
+      );
+      const found = [...raw, ...inFiles];
       if (found.length === 0) continue;
       reportViolation(
         `Droplet ${resourceLabel(droplet.name, droplet.urn)}: userData contains ${found.join(", ")}. ` +

@@ -110,6 +110,15 @@ describe("secret-scope: by value (issue 12)", () => {
       expect((await check(url))[0]).toContain(
         "holds the value of BYBIT_SECRET_KEY (held by titan-execution) in env FEED",
       );
+      // Encoded is still the value: base64 inside a longer encoded text, and hex.
+      const encoded = stack((s) => [
+        ["titan-hunter", addEnv(`FEED=${Buffer.from(`k:${s.bybitSecret}`).toString("base64")}`)],
+        ["titan-hunter", addEnv(`SEED=${Buffer.from(s.bybitSecret).toString("hex")}`)],
+      ]);
+      expect(await check(encoded)).toEqual([
+        `Container 'titan-hunter' (${urn("titan-hunter")}) holds the value of BYBIT_SECRET_KEY (held by titan-execution) (base64-encoded) in env FEED, which only titan-execution may hold. ${FIX_OTHER}`,
+        `Container 'titan-hunter' (${urn("titan-hunter")}) holds the value of BYBIT_SECRET_KEY (held by titan-execution) (hex-encoded) in env SEED, which only titan-execution may hold. ${FIX_OTHER}`,
+      ]);
     });
 
     it("refuses the value in an upload, text or base64, a label or a command of another container", async () => {

@@ -135,6 +135,13 @@ describe("user-data-no-secrets: by value (issue 12)", () => {
         ),
       ]);
       expect(messages[0]).not.toContain(s.hmac);
+      // Base64 on the command line is the same leak.
+      const b64 = Buffer.from(s.hmac).toString("base64");
+      expect(await check(withUserData(rs, runcmd(`echo ${b64} | base64 -d > /opt/x`)))).toEqual([
+        said(
+          "the value of container 'titan-brain' env HMAC_SECRET (base64-encoded), the value of container 'titan-execution' env HMAC_SECRET (base64-encoded), the value of container 'titan-sentinel' env TITAN_HMAC_SECRET (base64-encoded)",
+        ),
+      ]);
     });
 
     it("refuses a generated password inside encoded write_files", async () => {
