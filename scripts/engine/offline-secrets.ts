@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { REQUIRED_SECRET_KEYS } from "../../infra/config/keys";
+import { SPACES_CREDENTIALS } from "../../infra/config/provider-credentials";
 import { operatorSecretsRequiredByServices } from "../../infra/model/secret-scope";
 import { CONTAINER_NAMES } from "../../infra/model/services";
 import type { StackFiles } from "./stack-files";
@@ -16,13 +17,29 @@ export interface OfflineSecrets {
   missingRequired: string[];
 }
 
-const PROVIDER_SECRETS = ["digitalocean:token"];
+const PROVIDER_SECRETS = [
+  "digitalocean:token",
+  ...SPACES_CREDENTIALS.filter((c) => c.secret).map((c) => c.key),
+];
+/** Provider config `pulumi up` needs that may be plain text (the Spaces access key id). */
+const PROVIDER_REQUIRED_PLAIN: string[] = SPACES_CREDENTIALS.filter((c) => !c.secret).map((c) => c.key);
+/** A provider key the provider also reads from the environment (the Spaces credentials). */
+const ENV_ALTERNATIVE: Record<string, string> = Object.fromEntries(
+  SPACES_CREDENTIALS.map((c) => [c.key, c.env]),
+);
 
 /** An obviously fake value, stable per stack and key, long enough to pass every length rule. */
 export const fakeSecret = (stack: string, key: string) =>
   `offline-fake-${key.replace(/[^A-Za-z0-9]/g, "-")}-${createHash("sha256").update(`${stack}/${key}`).digest("hex").slice(0, 16)}`;
 
-export function prepareOfflineSecrets(files: StackFiles): OfflineSecrets {
+/**
+ * `env` is where `pulumi up` would run: a provider credential given there (SPACES_ACCESS_KEY_ID,
+ * SPACES_SECRET_ACCESS_KEY) is not missing, though the plan still runs on a fake.
+ */
+export function prepareOfflineSecrets(
+  files: StackFiles,
+  env: Readonly<Record<string, string | undefined>> = {},
+): OfflineSecrets {
   const values = { ...files.values };
   const fakes: Record<string, string> = {};
   const notes: OfflineSecrets["notes"] = [];
@@ -42,16 +59,23 @@ export function prepareOfflineSecrets(files: StackFiles): OfflineSecrets {
       fakes[key] = fakeSecret(files.stack, key);
       notes.push({ key, reason: "encrypted in the stack file" });
     } else if (!present && required.has(key)) {
-      missingRequired.push(key);
-      fakes[key] = fakeSecret(files.stack, key);
-      notes.push({ key, reason: "not set" });
+      fake(key);
     }
+  }
+  for (const key of PROVIDER_REQUIRED_PLAIN) if ((values[key] ?? "") === "") fake(key);
+  function fake(key: string) {
+    const envName = ENV_ALTERNATIVE[key];
+    if (!envName || (env[envName] ?? "").trim() === "") missingRequired.push(key);
+    fakes[key] = fakeSecret(files.stack, key);
+    notes.push({ key, reason: "not set" });
   }
   Object.assign(values, fakes);
   // A secret the stack file holds in plain text stays plain: the program must refuse it.
   const plainSecrets = new Set(
     Object.keys(files.values).filter(
-      (k) => files.declaredSecretKeys.includes(k) && (files.values[k] ?? "") !== "",
+      (k) =>
+        (files.declaredSecretKeys.includes(k) || PROVIDER_SECRETS.includes(k)) &&
+        (files.values[k] ?? "") !== "",
     ),
   );
   return {

@@ -1,3 +1,4 @@
+import { spacesCredentialProblems } from "../../infra/config/provider-credentials";
 import { matchingCidrs } from "./cidr";
 import type { CommandRunner } from "./command-runner";
 import {
@@ -24,6 +25,8 @@ export interface PreflightEnvironment {
   lookupPublicAddress: () => Promise<string>;
   /** True when a file exists (used for the policy pack's installation). */
   fileExists: (path: string) => boolean;
+  /** The environment `pulumi up` will run in (the provider reads Spaces credentials from it too). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface PreflightOptions {
@@ -114,6 +117,23 @@ function checkSecrets(config: PulumiConfig): CheckResult {
     );
   }
   return pass(name, `${REQUIRED_SECRET_KEYS.length} required secrets present and encrypted`);
+}
+
+/** The provider's Spaces credentials, without which `pulumi up` fails at the backup bucket. */
+function checkSpacesCredentials(config: PulumiConfig, env: PreflightEnvironment): CheckResult {
+  const name = "Spaces credentials for the backup bucket";
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [key, entry] of Object.entries(config)) {
+    if (!key.startsWith("digitalocean:")) continue;
+    // Without --show-secrets a secret entry has no value: its presence is what counts here.
+    values[key] = entry.secret ? "[secret]" : (entry.value ?? "");
+    if (entry.secret) secretKeys.add(key);
+  }
+  const problems = spacesCredentialProblems({ values, secretKeys, env: env.env ?? {} });
+  const first = problems[0];
+  if (first === undefined) return pass(name, "digitalocean:spacesAccessId and spacesSecretKey resolve");
+  return fail(name, problems.map((p) => `${p.key} ${p.problem}`).join("; "), first.fix);
 }
 
 async function checkOperatorAddress(
@@ -217,10 +237,14 @@ export async function runPreflight(
   if (config === undefined) {
     results.push(fail("secrets set as secrets", "stack config unavailable", CONFIG_UNAVAILABLE_FIX));
     results.push(
+      fail("Spaces credentials for the backup bucket", "stack config unavailable", CONFIG_UNAVAILABLE_FIX),
+    );
+    results.push(
       fail("operator address in titan:sshAllowlist", "stack config unavailable", CONFIG_UNAVAILABLE_FIX),
     );
   } else {
     results.push(checkSecrets(config));
+    results.push(checkSpacesCredentials(config, env));
     results.push(await checkOperatorAddress(config, env, options.ip));
   }
   const requireHardwareKeys =

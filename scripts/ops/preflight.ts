@@ -32,7 +32,12 @@ async function main(): Promise<void> {
     .parse();
   const options = program.opts<{ stack?: string; ip?: string; minPulumiVersion: string }>();
   const results = await runPreflight(
-    { run: runCommand, lookupPublicAddress: () => lookupPublicAddress(), fileExists: existsSync },
+    {
+      run: runCommand,
+      lookupPublicAddress: () => lookupPublicAddress(),
+      fileExists: existsSync,
+      env: process.env,
+    },
     {
       minPulumiVersion: options.minPulumiVersion,
       stack: options.stack,

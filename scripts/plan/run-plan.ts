@@ -31,11 +31,11 @@ export async function planResources(opts: PlanOptions): Promise<PlanResources> {
     if (err instanceof StackFileError) throw new PlanUsageError(err.message);
     throw err;
   }
-  const secrets = prepareOfflineSecrets(files);
+  const secrets = prepareOfflineSecrets(files, process.env);
   if (opts.strict && secrets.missingRequired.length > 0) {
     throw new PlanUsageError(
       `--strict: required secret(s) not set for stack ${opts.stack}: ${secrets.missingRequired.join(", ")}. ` +
-        `Fix: pulumi config set --secret <key> for each.`,
+        `Fix: pulumi config set --secret <key> for each (digitalocean:spacesAccessId may be plain text).`,
     );
   }
   const vpcCidr = secrets.values["titan:vpcCidr"] ?? "10.0.0.0/16";

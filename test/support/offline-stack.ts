@@ -2,15 +2,23 @@ import { readStackConfig } from "../../infra/config/read";
 import { unwrapSecrets } from "../../scripts/engine/redact";
 import { type RegisteredResource, runProgramOffline } from "../../scripts/engine/run-program";
 import { composeTitanStack } from "../../stacks/titan";
-import { engineConfig } from "./stack-config";
+import { engineConfig, fakeProviderConfig, type ProviderConfig } from "./stack-config";
 
-/** Runs the whole program under mocks, as `pulumi up` would, from bare-key config values. */
-export async function runStack(values: Record<string, string>, secretKeys: Iterable<string>, stack = "prod") {
+/**
+ * Runs the whole program under mocks, as `pulumi up` would, from bare-key config values; the
+ * DigitalOcean provider's own config (full keys) is fake Spaces credentials unless given.
+ */
+export async function runStack(
+  values: Record<string, string>,
+  secretKeys: Iterable<string>,
+  stack = "prod",
+  provider: ProviderConfig = fakeProviderConfig(),
+) {
   const run = await runProgramOffline({
     project: "titan-infra",
     stack,
-    config: engineConfig(values),
-    secretKeys: [...secretKeys].map((k) => `titan:${k}`),
+    config: { ...engineConfig(values), ...provider.values },
+    secretKeys: [...[...secretKeys].map((k) => `titan:${k}`), ...provider.secretKeys],
     vpcCidr: values.vpcCidr ?? "10.20.0.0/20",
     program: () => composeTitanStack(readStackConfig(), stack),
   });

@@ -66,3 +66,20 @@ export function validRawConfig(topology: Topology = "split") {
 export function engineConfig(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [`titan:${k}`, v]));
 }
+
+/** The DigitalOcean provider's config as the engine passes it (full keys), with its secret keys. */
+export interface ProviderConfig {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** Obviously fake Spaces credentials, set as `pulumi config set` would (the secret key encrypted). */
+export function fakeProviderConfig(): ProviderConfig {
+  return {
+    values: {
+      "digitalocean:spacesAccessId": `FAKESPACESID${randomBytes(6).toString("hex").toUpperCase()}`,
+      "digitalocean:spacesSecretKey": `fake-spaces-secret-${randomBytes(12).toString("hex")}`,
+    },
+    secretKeys: ["digitalocean:spacesSecretKey"],
+  };
+}

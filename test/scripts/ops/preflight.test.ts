@@ -20,6 +20,9 @@ const healthyConfig = {
   "titan:binanceReadOnlyApiKey": { secret: true },
   "titan:binanceReadOnlySecretKey": { secret: true },
   "digitalocean:token": { secret: true },
+  // The provider's S3 credentials for the backup bucket (the id may be plain, the secret may not).
+  "digitalocean:spacesAccessId": { value: "FAKESPACESACCESSID00", secret: false },
+  "digitalocean:spacesSecretKey": { secret: true },
 };
 
 function healthyScript(config: object = healthyConfig): Script {
@@ -106,6 +109,47 @@ describe("preflight", () => {
     const config = { ...healthyConfig, "titan:geminiApiKey": { value: "plain", secret: false } };
     const [failed] = await failures(environment(healthyScript(config)));
     expect(failed?.detail).toContain("titan:geminiApiKey is stored in plain text");
+  });
+
+  it("fails without Spaces credentials, or with the Spaces secret in plain text, and names the fix", async () => {
+    const {
+      "digitalocean:spacesAccessId": _id,
+      "digitalocean:spacesSecretKey": _secret,
+      ...withoutSpaces
+    } = healthyConfig;
+    const [missing] = await failures(environment(healthyScript(withoutSpaces)));
+    expect(missing?.name).toBe("Spaces credentials for the backup bucket");
+    expect(missing?.detail).toContain("digitalocean:spacesAccessId is required");
+    expect(missing?.detail).toContain("digitalocean:spacesSecretKey is required");
+    expect(missing?.fix).toContain("pulumi config set --secret digitalocean:spacesSecretKey");
+
+    const plain = {
+      ...healthyConfig,
+      "digitalocean:spacesSecretKey": { value: "fake-plain-spaces-secret", secret: false },
+    };
+    const [inPlainText] = await failures(environment(healthyScript(plain)));
+    expect(inPlainText?.detail).toBe(
+      "digitalocean:spacesSecretKey is stored in plain text in the stack file",
+    );
+    expect(inPlainText?.fix).toBe(
+      "pulumi config rm digitalocean:spacesSecretKey && pulumi config set --secret digitalocean:spacesSecretKey (reads the value from the prompt)",
+    );
+  });
+
+  it("accepts Spaces credentials from the environment, as the provider does", async () => {
+    const {
+      "digitalocean:spacesAccessId": _id,
+      "digitalocean:spacesSecretKey": _secret,
+      ...withoutSpaces
+    } = healthyConfig;
+    const env = {
+      ...environment(healthyScript(withoutSpaces)),
+      env: { SPACES_ACCESS_KEY_ID: "FAKESPACESACCESSID00", SPACES_SECRET_ACCESS_KEY: "fake-env-secret" },
+    };
+    expect(await failures(env)).toEqual([]);
+    const half = { ...env, env: { SPACES_ACCESS_KEY_ID: "FAKESPACESACCESSID00" } };
+    const [failed] = await failures(half);
+    expect(failed?.detail).toMatch(/^digitalocean:spacesSecretKey is required \(or SPACES_SECRET_ACCESS_KEY/);
   });
 
   it("fails when the operator's address is outside the allow-list, and names the fix", async () => {

@@ -118,5 +118,22 @@ describe("npm run plan", () => {
     const run = plan(["--stack", "prod", "--strict"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("titan:bybitApiKey");
+    // The provider's Spaces credentials: without them pulumi up fails at the backup bucket.
+    expect(run.stderr).toContain("digitalocean:spacesAccessId");
+    expect(run.stderr).toContain("digitalocean:spacesSecretKey");
+  });
+
+  it("fakes the Spaces credentials a stack file lacks, and refuses the secret one in plain text", () => {
+    const text = plan(["--stack", "prod"]);
+    expect(text.stdout).toContain("digitalocean:spacesAccessId: fake (not set)");
+    expect(text.stdout).toContain("digitalocean:spacesSecretKey: fake (not set)");
+    const { dir } = scratchProject("plainspaces", (c) => {
+      c["digitalocean:spacesAccessId"] = "FAKESPACESACCESSID00";
+      c["digitalocean:spacesSecretKey"] = "fake-plain-spaces-secret-in-the-file";
+    });
+    const run = plan(["--stack", "plainspaces", "--dir", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("digitalocean:spacesSecretKey: is stored in plain text in the stack file");
+    expect(run.stderr).not.toContain("fake-plain-spaces-secret-in-the-file");
   });
 });
