@@ -76,10 +76,13 @@ export class TitanAlerts extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const uptime = [
-      { id: "down", type: "down", comparison: "lessThan", threshold: 1, period: "2m" },
-      { id: "latency", type: "latency", comparison: "greaterThan", threshold: 2000, period: "5m" },
-      { id: "ssl-expiry", type: "sslExpiry", comparison: "lessThan", threshold: 14, period: "1h" },
+    // The API's own spellings (snake_case), which the provider validates at preview
+    // (terraform-provider-digitalocean digitalocean/uptime/resource_uptime_alert.go: type, comparison
+    // and period are StringInSlice). A `down` alert takes no threshold: it fires when a region fails.
+    const uptime: { id: string; type: string; comparison?: string; threshold?: number; period: string }[] = [
+      { id: "down", type: "down", period: "2m" },
+      { id: "latency", type: "latency", comparison: "greater_than", threshold: 2000, period: "5m" },
+      { id: "ssl-expiry", type: "ssl_expiry", comparison: "less_than", threshold: 14, period: "1h" },
     ];
     this.uptimeAlerts = uptime.map(
       (u) =>
@@ -89,8 +92,8 @@ export class TitanAlerts extends pulumi.ComponentResource {
             checkId: this.uptimeCheck.id,
             name: `titan-${args.label}-console-${u.id}`,
             type: u.type,
-            comparison: u.comparison,
-            threshold: u.threshold,
+            ...(u.comparison === undefined ? {} : { comparison: u.comparison }),
+            ...(u.threshold === undefined ? {} : { threshold: u.threshold }),
             period: u.period,
             notifications: [to],
           },

@@ -64,12 +64,19 @@ describe("backups and alerts on the prod (split) stack", async () => {
     expect(plainInputs(find.one("digitalocean:index/uptimeCheck:UptimeCheck", "alerts-console")).target).toBe(
       "https://helm.titan.example",
     );
-    expect(
-      find
-        .all(UPTIME_ALERT)
-        .map((a) => plainInputs(a).type)
-        .sort(),
-    ).toEqual(["down", "latency", "sslExpiry"]);
+    // The provider refuses any other spelling at preview (resource_uptime_alert.go StringInSlice):
+    // type latency|down|down_global|ssl_expiry, comparison greater_than|less_than.
+    const byType = Object.fromEntries(
+      find.all(UPTIME_ALERT).map((a) => {
+        const { type, comparison, threshold, period } = plainInputs(a);
+        return [type, { comparison, threshold, period }];
+      }),
+    );
+    expect(byType).toEqual({
+      down: { comparison: undefined, threshold: undefined, period: "2m" },
+      latency: { comparison: "greater_than", threshold: 2000, period: "5m" },
+      ssl_expiry: { comparison: "less_than", threshold: 14, period: "1h" },
+    });
   });
 });
 
