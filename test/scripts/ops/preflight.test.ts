@@ -25,6 +25,12 @@ const healthyConfig = {
   "digitalocean:spacesSecretKey": { secret: true },
 };
 
+const {
+  "digitalocean:spacesAccessId": _spacesId,
+  "digitalocean:spacesSecretKey": _spacesSecret,
+  ...withoutSpaces
+} = healthyConfig;
+
 function healthyScript(config: object = healthyConfig): Script {
   return {
     "pulumi version": { stdout: "v3.250.1\n" },
@@ -112,11 +118,6 @@ describe("preflight", () => {
   });
 
   it("fails without Spaces credentials, or with the Spaces secret in plain text, and names the fix", async () => {
-    const {
-      "digitalocean:spacesAccessId": _id,
-      "digitalocean:spacesSecretKey": _secret,
-      ...withoutSpaces
-    } = healthyConfig;
     const [missing] = await failures(environment(healthyScript(withoutSpaces)));
     expect(missing?.name).toBe("Spaces credentials for the backup bucket");
     expect(missing?.detail).toContain("digitalocean:spacesAccessId is required");
@@ -137,11 +138,6 @@ describe("preflight", () => {
   });
 
   it("accepts Spaces credentials from the environment, as the provider does", async () => {
-    const {
-      "digitalocean:spacesAccessId": _id,
-      "digitalocean:spacesSecretKey": _secret,
-      ...withoutSpaces
-    } = healthyConfig;
     const env = {
       ...environment(healthyScript(withoutSpaces)),
       env: { SPACES_ACCESS_KEY_ID: "FAKESPACESACCESSID00", SPACES_SECRET_ACCESS_KEY: "fake-env-secret" },
