@@ -2,6 +2,7 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import { buildCloudInit } from "../infra/builders/cloud-init";
 import { buildFirewallRules } from "../infra/builders/firewall-rules";
+import type { PinnedHop, SshTarget } from "../infra/builders/ssh-access";
 import { TitanAlerts } from "../infra/components/alerts";
 import { pinnedTarget, TitanBackup } from "../infra/components/backup";
 import { RoleFirewall } from "../infra/components/firewall";
@@ -35,6 +36,12 @@ export interface TitanOutputs {
   hostKeyFingerprints: pulumi.Output<Record<string, string>>;
   /** The pinned known_hosts lines (from state), for an operator's own `ssh`. */
   knownHosts: pulumi.Output<string>;
+  /**
+   * How the ops tools reach the trading host: address, droplet id, pinned key, and the edge as the
+   * pinned jump in split (public facts only), so `npm run restore-drill` checks host keys exactly
+   * as `pulumi up` does, with no known_hosts file on the operator's machine.
+   */
+  tradingSsh: pulumi.Output<PinnedHop & SshTarget>;
 }
 
 function sizeFor(cfg: TitanConfig, role: Role): string {
@@ -186,20 +193,20 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
   const slack = cfg.alertSlackWebhook
     ? { url: cfg.alertSlackWebhook, channel: cfg.alertSlackChannel }
     : undefined;
-  if (tradingDocker) {
-    new TitanBackup(`${p}backup`, {
-      label,
-      region: cfg.region,
-      schedule: cfg.backupSchedule,
-      retention: cfg.backupRetention,
-      target: pinnedTarget(
-        tradingDocker,
-        cfg.topology === "split" ? workloads.dockerHosts[`${p}edge`] : undefined,
-      ),
-      ...(slack ? { slack } : {}),
-      dependsOn: [workloads],
-    });
-  }
+  if (!tradingDocker) throw new Error(`no Docker host for the trading role in topology ${cfg.topology}`);
+  const tradingSsh = pinnedTarget(
+    tradingDocker,
+    cfg.topology === "split" ? workloads.dockerHosts[`${p}edge`] : undefined,
+  );
+  new TitanBackup(`${p}backup`, {
+    label,
+    region: cfg.region,
+    schedule: cfg.backupSchedule,
+    retention: cfg.backupRetention,
+    target: tradingSsh,
+    ...(slack ? { slack } : {}),
+    dependsOn: [workloads],
+  });
   if (cfg.alertEmails.length > 0 || slack) {
     new TitanAlerts(`${p}alerts`, {
       label,
@@ -234,6 +241,7 @@ function composeCopy(cfg: TitanConfig, stack: string, copy: TopologyCopy): Titan
     knownHosts: pulumi
       .all(Object.values(workloads.dockerHosts).map((h) => h.hostKey))
       .apply((lines) => `${lines.join("\n")}\n`),
+    tradingSsh,
   };
 }
 

@@ -1,10 +1,12 @@
-// npm run restore-drill: over SSH (through the edge), as root on the trading host by way of the
+// npm run restore-drill: over SSH (through the edge, each hop checked against its pinned key), as root on the trading host by way of the
 // Docker socket, asks titan-backup for the snapshots, picks the one for --at, runs the drill into
 // scratch containers there and prints what the snapshot holds. The drill's logic is the generated
 // script's `drill` subcommand, the same text the real-program round trip runs.
+
+import { z } from "zod";
 import { hostRootShell } from "../../infra/builders/backup/backup-install";
 import { BACKUP_PATHS } from "../../infra/builders/backup/paths";
-import { STRICT_HOST_KEYS } from "../../infra/builders/ssh-access";
+import { type PinnedHop, type SshTarget, sshOptions } from "../../infra/builders/ssh-access";
 import type { CommandRunner } from "../ops/command-runner";
 import { parseDrillOutput, pickSnapshot, renderDrill } from "./report";
 
@@ -13,17 +15,44 @@ export interface DrillOptions {
   at?: string;
 }
 
-const SSH_TRADING = /^ssh (?:-J ([a-z_][a-z0-9_-]*@[\d.]+) )?([a-z_][a-z0-9_-]*@[\d.]+)$/;
+const HOP_FIELDS = {
+  user: z.string(),
+  address: z.string(),
+  port: z.number().optional(),
+  dropletId: z.string(),
+};
+const tradingSshSchema = z.object({
+  ...HOP_FIELDS,
+  hostKey: z.string(),
+  jump: z.object({ ...HOP_FIELDS, hostKey: z.string() }).optional(),
+});
 
-/** The ssh argv prefix from the stack's sshCommands.trading output. */
-export function sshPrefix(outputsJson: string): string[] {
-  const outputs = JSON.parse(outputsJson) as { sshCommands?: { trading?: string } };
-  const line = outputs.sshCommands?.trading ?? "";
-  const m = SSH_TRADING.exec(line);
-  if (!m?.[2])
-    throw new Error(`stack output sshCommands.trading '${line}' is not 'ssh [-J user@edge] user@host'`);
-  return ["-o", STRICT_HOST_KEYS, "-o", "BatchMode=yes", ...(m[1] ? ["-J", m[1]] : []), m[2]];
+/**
+ * The ssh arguments from the stack's `tradingSsh` output: the options `pulumi up` itself uses
+ * (sshOptions), so the trading host and the edge as jump are each checked against the key pinned
+ * in state, with no known_hosts file on this machine (ProxyJump would not pass -o options on).
+ */
+export function sshArgs(outputsJson: string): string[] {
+  const outputs = JSON.parse(outputsJson) as { tradingSsh?: unknown };
+  if (outputs.tradingSsh === undefined)
+    throw new Error(
+      "the stack has no tradingSsh output (it came with this version of the program). Fix: pulumi up, then run the drill again",
+    );
+  const parsed = tradingSshSchema.safeParse(outputs.tradingSsh);
+  if (!parsed.success) throw new Error(`stack output tradingSsh is malformed: ${parsed.error.message}`);
+  const { jump, ...trading } = parsed.data;
+  const target: PinnedHop & SshTarget = { ...pinned(trading), ...(jump ? { jump: pinned(jump) } : {}) };
+  return [...sshOptions(target), ...portArgs(trading.port), `${trading.user}@${trading.address}`];
 }
+
+type ParsedHop = NonNullable<z.infer<typeof tradingSshSchema>["jump"]>;
+
+/** The builder's hop, with `port` absent rather than undefined (exact optional types). */
+function pinned({ port, ...hop }: ParsedHop): PinnedHop {
+  return { ...hop, ...(port === undefined ? {} : { port }) };
+}
+
+const portArgs = (port: number | undefined) => (port === undefined ? [] : ["-p", String(port)]);
 
 export function parseAt(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
@@ -47,7 +76,7 @@ export async function restoreDrill(
     ...(opts.stack ? ["--stack", opts.stack] : []),
   ]);
   if (outputs.code !== 0) throw new Error(`pulumi stack output failed: ${outputs.stderr.trim()}`);
-  const ssh = sshPrefix(outputs.stdout);
+  const ssh = sshArgs(outputs.stdout);
   const list = await run("ssh", [...ssh, remote("snapshots")]);
   if (list.code !== 0) throw new Error(`listing snapshots failed: ${list.stderr.trim()}`);
   const chosen = pickSnapshot(list.stdout, at);

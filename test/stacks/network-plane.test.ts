@@ -151,6 +151,28 @@ describe("split topology (prod) matches DESIGN.md §2", async () => {
     expect(out.consoleUrl).toBe("https://helm.titan.example");
     expect(trading.name).toBe("titan-prod-trading");
   });
+
+  it("outputs the trading host's pinned SSH target for the ops tools, the edge as pinned jump", () => {
+    const out = run.outputs as {
+      tradingSsh: { user: string; address: string; dropletId: string; hostKey: string; jump?: unknown };
+      knownHosts: string;
+      tradingPrivateAddress: string;
+      edgeAddress: string;
+    };
+    const [edgeLine, tradingLine] = out.knownHosts.split("\n");
+    expect(out.tradingSsh).toEqual({
+      user: "titan",
+      address: out.tradingPrivateAddress,
+      dropletId: find.one(T.droplet, "trading-droplet").id,
+      hostKey: tradingLine,
+      jump: {
+        user: "titan",
+        address: out.edgeAddress,
+        dropletId: find.one(T.droplet, "edge-droplet").id,
+        hostKey: edgeLine,
+      },
+    });
+  });
 });
 
 describe("single topology", async () => {

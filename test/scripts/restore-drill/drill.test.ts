@@ -1,13 +1,26 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { sshOptions } from "../../../infra/builders/ssh-access";
 import type { CommandResult } from "../../../scripts/ops/command-runner";
-import { parseAt, restoreDrill, sshPrefix } from "../../../scripts/restore-drill/drill";
+import { parseAt, restoreDrill, sshArgs } from "../../../scripts/restore-drill/drill";
 import { pickSnapshot } from "../../../scripts/restore-drill/report";
 
 const SNAPS = JSON.stringify([
   { id: "a".repeat(64), time: "2026-11-29T03:30:05Z" },
   { id: "b".repeat(64), time: "2026-11-30T03:30:04Z" },
 ]);
-const OUTPUTS = JSON.stringify({ sshCommands: { trading: "ssh -J titan@203.0.113.7 titan@10.20.0.5" } });
+/** A known_hosts line with a well-formed (random, meaningless) ed25519 key blob. */
+function hostKeyLine(host: string): string {
+  const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  const blob = Buffer.concat([str(Buffer.from("ssh-ed25519")), str(randomBytes(32))]);
+  return `${host} ssh-ed25519 ${blob.toString("base64")}`;
+}
+const EDGE = { user: "titan", address: "203.0.113.7", dropletId: "401", hostKey: hostKeyLine("203.0.113.7") };
+const TRADING = { user: "titan", address: "10.20.0.5", dropletId: "402", hostKey: hostKeyLine("10.20.0.5") };
+const OUTPUTS = JSON.stringify({
+  sshCommands: { trading: "ssh -J titan@203.0.113.7 titan@10.20.0.5" },
+  tradingSsh: { ...TRADING, jump: EDGE },
+});
 const DRILL = [
   `snapshot\t${"a".repeat(64)}\t2026-11-29T03:30:05Z`,
   "postgres\ttitan.public.trades\t240",
@@ -26,18 +39,34 @@ describe("restore-drill", () => {
     expect(() => parseAt("yesterday")).toThrow("--at 'yesterday' is not a time such as 2026-11-30T04:00Z");
   });
 
-  it("reaches trading through the edge with host keys checked", () => {
-    expect(sshPrefix(OUTPUTS)).toEqual([
-      "-o",
-      "StrictHostKeyChecking=yes",
-      "-o",
-      "BatchMode=yes",
-      "-J",
-      "titan@203.0.113.7",
-      "titan@10.20.0.5",
-    ]);
-    expect(() => sshPrefix(JSON.stringify({ sshCommands: { trading: "ssh titan@x; rm -rf /" } }))).toThrow(
-      "is not 'ssh [-J user@edge] user@host'",
+  it("reaches trading through the edge with each hop checked against its pin, as pulumi up does", () => {
+    const args = sshArgs(OUTPUTS);
+    // Exactly the Docker provider's options (tested against a real sshd in ssh-access.real.test.ts).
+    expect(args).toEqual([...sshOptions({ ...TRADING, jump: EDGE }), "titan@10.20.0.5"]);
+    const options = args.filter((_, i) => args[i - 1] === "-o");
+    expect(options).toContain("StrictHostKeyChecking=yes");
+    // No known_hosts file of the operator's counts, for the target or the jump.
+    expect(options).toContain("UserKnownHostsFile=/dev/null");
+    expect(options).toContain(`KnownHostsCommand=/bin/echo ${TRADING.hostKey}`);
+    const proxy = options.find((o) => o.startsWith("ProxyCommand="));
+    expect(proxy).toContain(`'KnownHostsCommand=/bin/echo ${EDGE.hostKey}'`);
+    expect(proxy).toContain("'titan@203.0.113.7'");
+    expect(args).not.toContain("-J");
+  });
+
+  it("single: no jump; refuses a missing or malformed output, naming the fix", () => {
+    const single = JSON.stringify({ tradingSsh: { ...EDGE } });
+    expect(sshArgs(single).some((a) => a.startsWith("ProxyCommand="))).toBe(false);
+    expect(sshArgs(single).at(-1)).toBe("titan@203.0.113.7");
+    expect(() => sshArgs(JSON.stringify({ sshCommands: {} }))).toThrow(
+      "the stack has no tradingSsh output (it came with this version of the program). Fix: pulumi up, then run the drill again",
+    );
+    expect(() => sshArgs(JSON.stringify({ tradingSsh: { ...TRADING, dropletId: 5 } }))).toThrow(
+      "stack output tradingSsh is malformed",
+    );
+    // The builder's own checks hold: a pin for another address is refused.
+    expect(() => sshArgs(JSON.stringify({ tradingSsh: { ...TRADING, hostKey: EDGE.hostKey } }))).toThrow(
+      "the line is for '203.0.113.7', not '10.20.0.5'",
     );
   });
 
