@@ -9,10 +9,9 @@ import { buildBackupScript } from "../builders/backup/backup-script";
 import { buildCredentialsFile } from "../builders/backup/credentials";
 import { BACKUP_PATHS, spacesRepository } from "../builders/backup/paths";
 import type { BackupRetention } from "../builders/backup/retention";
+import { tradingBackupEnvInput } from "../builders/backup/trading-host";
 import { buildBackupUnits } from "../builders/backup/units";
-import { POSTGRES_USER } from "../builders/plain-env";
 import { type PinnedHop, type SshTarget, sshOptions } from "../builders/ssh-access";
-import { HOST_DATA, REDIS_CONF_PATH } from "../model/paths";
 
 /**
  * Regions with Spaces (DigitalOcean availability matrix); a stack elsewhere keeps its backups in
@@ -101,24 +100,13 @@ export class TitanBackup extends pulumi.ComponentResource {
       { parent: this, protect: true },
     );
 
-    const env = buildBackupEnv({
-      repository: spacesRepository(spacesRegion, bucketName),
-      credentialsFile: BACKUP_PATHS.credentials,
-      cacheDir: BACKUP_PATHS.cacheDir,
-      spoolDir: BACKUP_PATHS.spoolDir,
-      drillDir: BACKUP_PATHS.drillDir,
-      statusDir: BACKUP_PATHS.statusDir,
-      backupHost: `titan-${args.label}-trading`,
-      retention: args.retention,
-      pgUser: POSTGRES_USER,
-      runtime: {
-        kind: "docker",
-        containers: { postgres: "postgres", redis: "redis", nats: "nats" },
-        jetstreamDir: HOST_DATA.jetstream,
-        redisRdb: `${HOST_DATA.redis}/dump.rdb`,
-        redisConfPath: REDIS_CONF_PATH,
-      },
-    });
+    const env = buildBackupEnv(
+      tradingBackupEnvInput({
+        repository: spacesRepository(spacesRegion, bucketName),
+        label: args.label,
+        retention: args.retention,
+      }),
+    );
     const plainFiles: InstallFile[] = [
       { path: BACKUP_PATHS.script, mode: "0755", content: buildBackupScript() },
       { path: BACKUP_PATHS.envFile, mode: "0644", content: env },

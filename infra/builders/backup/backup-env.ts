@@ -85,7 +85,9 @@ function dockerHooks(rt: DockerRuntime): string[] {
     `nats_freeze() { docker pause ${nats} >/dev/null; }`,
     `nats_thaw() { docker unpause ${nats} >/dev/null; }`,
     `image_of() { docker inspect -f '{{.Config.Image}}' "$1"; }`,
-    `scratch_pg_start() { mkdir -p "$1/pgdata" && docker run -d --name titan-drill-postgres --network none -e POSTGRES_USER="$PG_USER" -e POSTGRES_HOST_AUTH_METHOD=trust -v "$1/pgdata:/var/lib/postgresql/data" "$(image_of ${postgres})" >/dev/null; }`,
+    // POSTGRES_DB=postgres: the entrypoint would otherwise create a database named after
+    // POSTGRES_USER (titan), and `pg_restore --create` of titan.dump then fails on it.
+    `scratch_pg_start() { mkdir -p "$1/pgdata" && docker run -d --name titan-drill-postgres --network none -e POSTGRES_USER="$PG_USER" -e POSTGRES_DB=postgres -e POSTGRES_HOST_AUTH_METHOD=trust -v "$1/pgdata:/var/lib/postgresql/data" "$(image_of ${postgres})" >/dev/null; }`,
     // TCP on the container's loopback: the entrypoint's temporary init server listens on none.
     `scratch_pg_exec() { docker exec -i -e PGHOST=127.0.0.1 titan-drill-postgres "$@"; }`,
     `scratch_pg_stop() { docker rm -f titan-drill-postgres >/dev/null 2>&1; }`,
