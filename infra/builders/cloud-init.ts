@@ -56,9 +56,22 @@ export const DATA_VOLUME_SCRIPT_PATH = "/usr/local/sbin/titan-data-volume";
 /** Every runcmd step, fail closed, then the marker: the one runcmd entry. */
 export const BOOTSTRAP_SCRIPT_PATH = "/usr/local/sbin/titan-bootstrap";
 /** Subdirectories created on the data volume (bind-mounted into containers). */
-export const DATA_VOLUME_SUBDIRS: readonly string[] = ["jetstream", "postgres", "redis", "execution"];
-/** execution-rs's redb state (PERSISTENCE_PATH) is written by Titan's image user, uid 1001. */
+export const DATA_VOLUME_SUBDIRS: readonly string[] = [
+  "jetstream",
+  "postgres",
+  "redis",
+  "execution",
+  "brain",
+  "ai-quant",
+  "powerlaw-lab",
+];
+/**
+ * Written by Titan's image user, uid 1001: execution-rs's redb state (PERSISTENCE_PATH), brain's
+ * snapshots and dead letters, ai-quant's strategic memory, powerlaw-lab's state
+ * (data/titan-runtime-writes.json).
+ */
 export const TITAN_UID = 1001;
+const TITAN_OWNED_SUBDIRS: readonly string[] = ["execution", "brain", "ai-quant", "powerlaw-lab"];
 
 const PUBLIC_KEY_PATTERN =
   /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n\r]*)?$/;
@@ -98,7 +111,7 @@ if ! blkid -p "$DEVICE" >/dev/null 2>&1; then mkfs.${fs} -q "$DEVICE"; fi
 mkdir -p "$MOUNT"
 mountpoint -q "$MOUNT" || mount "$MOUNT"
 mkdir -p ${dirs}
-chown ${TITAN_UID}:${TITAN_UID} '${mountPoint}/execution'
+chown ${TITAN_UID}:${TITAN_UID} ${TITAN_OWNED_SUBDIRS.map((d) => `'${mountPoint}/${d}'`).join(" ")}
 `;
 }
 

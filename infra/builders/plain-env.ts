@@ -12,6 +12,8 @@ export const HMAC_TIMESTAMP_TOLERANCE = "5";
 export const POSTGRES_DB = "titan";
 export const POSTGRES_USER = "titan";
 export const POSTGRES_HOST = "postgres";
+/** scavenger's home: inside its /tmp tmpfs (data/titan-runtime-writes.json). */
+export const SCAVENGER_HOME = "/tmp";
 
 export interface PlainEnvContext {
   topology: Topology;
@@ -88,6 +90,14 @@ export function plainEnvFor(container: ContainerName, _ctx: PlainEnvContext): Re
       break;
     case "titan-sentinel":
       env.PORT = String(PORTS.sentinel);
+      break;
+    case "titan-scavenger":
+      // Its CredentialManager creates `~/.titan-scanner` in its constructor, uncaught, and the
+      // start exits 1 (CredentialManager.ts:72-86, index.tsx:176,803-805); its trade journal
+      // goes under the same home (logging/Logger.ts:31-34). Node's os.homedir() and that Logger
+      // read HOME: point it at the /tmp tmpfs. Scratch: with no secrets.enc there the keys come
+      // from env (CredentialManager.ts:192-195), and nothing deployed reads the journal.
+      env.HOME = SCAVENGER_HOME;
       break;
     case "postgres":
       Object.assign(env, { POSTGRES_DB, POSTGRES_USER, PGDATA: "/var/lib/postgresql/data/pgdata" });

@@ -49,8 +49,29 @@ export const HOST_DATA = {
   postgres: `${DEFAULT_DATA_MOUNT_POINT}/postgres`,
   redis: `${DEFAULT_DATA_MOUNT_POINT}/redis`,
   execution: `${DEFAULT_DATA_MOUNT_POINT}/execution`,
+  // What Titan writes under a fixed path and must survive a restart (data/titan-runtime-writes.json).
+  brain: `${DEFAULT_DATA_MOUNT_POINT}/brain`,
+  aiQuant: `${DEFAULT_DATA_MOUNT_POINT}/ai-quant`,
+  powerlaw: `${DEFAULT_DATA_MOUNT_POINT}/powerlaw-lab`,
 } as const;
 /** execution-rs keeps its order state in a redb file (PERSISTENCE_PATH, Titan src/main.rs). */
 export const EXECUTION_STATE_DIR = "/var/lib/titan-execution";
+/**
+ * Titan's node images' working directories (Dockerfile WORKDIR): `./config`, `./data` and `./logs`
+ * in their code resolve here (data/titan-runtime-writes.json has each write with its file:line).
+ */
+export const TITAN_WORKDIR = {
+  brain: "/app/services/titan-brain",
+  scavenger: "/app/services/titan-phase1-scavenger",
+  hunter: "/app/services/titan-phase2-hunter",
+  sentinel: "/app/services/titan-phase3-sentinel",
+  aiQuant: "/app/services/titan-ai-quant",
+} as const;
+/** brain's state snapshots (`data/backups`) and ingestion dead letters (`data/dlq`), cwd-relative. */
+export const BRAIN_DATA_DIR = `${TITAN_WORKDIR.brain}/data`;
+/** ai-quant's strategic memory (SQLite, WAL), `data/strategic_memory.db` under its cwd. */
+export const AI_QUANT_DATA_DIR = `${TITAN_WORKDIR.aiQuant}/data`;
+/** powerlaw-lab's rolling state, a fixed `/data/powerlaw_state.json` (src/estimator.ts:37-38). */
+export const POWERLAW_DATA_DIR = "/data";
 /** CA bundle for execution-rs: async-nats and its HTTPS clients trust exactly SSL_CERT_FILE. */
 export const EXECUTION_CA_BUNDLE = "/etc/titan/tls/ca-bundle.crt";

@@ -3,13 +3,17 @@
 import type { OptionalService } from "../config/keys";
 import type { ImageSource } from "./images";
 import {
+  AI_QUANT_DATA_DIR,
+  BRAIN_DATA_DIR,
   EXECUTION_STATE_DIR,
   GATEWAY_CONFIG_DIR,
   HOST_DATA,
   NATS_CONFIG_DIR,
   NATS_JETSTREAM_DIR,
+  POWERLAW_DATA_DIR,
   REDIS_CONFIG_DIR,
   TITAN_TLS_DIR,
+  TITAN_WORKDIR,
   TRAEFIK_ACME_DIR,
   TRAEFIK_CONFIG_DIR,
 } from "./paths";
@@ -94,7 +98,19 @@ const nodeHealth = (port: number): string[] => [
   "-e",
   `fetch('http://127.0.0.1:${port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
 ];
-const small = { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } };
+const TMP = "rw,noexec,nosuid,size=64m";
+const small = { tmpfs: { "/tmp": TMP } };
+/**
+ * Titan's shared ConfigManager (packages/shared/src/ConfigManager.ts:129,145) creates
+ * `./config/.history` under the working directory in its constructor, uncaught
+ * (config/ConfigVersionHistory.ts:90-92), and the phase adapters save their defaults to
+ * `./config/<phase>.config.json` at start: on a read-only root every node service that builds it
+ * exits before it listens. Scratch: the stack configures through env, and the images ship no
+ * `config/` directory that a tmpfs would hide (data/titan-runtime-writes.json).
+ */
+const configScratch = (workdir: string): Record<string, string> => ({
+  [`${workdir}/config`]: "rw,noexec,nosuid,size=8m",
+});
 
 export const SERVICES: readonly ServiceSpec[] = [
   {
@@ -194,10 +210,14 @@ export const SERVICES: readonly ServiceSpec[] = [
     memoryMb: 1024,
     pidsLimit: 512,
     readOnlyRootFs: true,
-    ...small,
+    tmpfs: { "/tmp": TMP, ...configScratch(TITAN_WORKDIR.brain) },
     capAdd: [],
     configDir: TITAN_TLS_DIR,
-    dataMounts: [],
+    // `data/backups` (a state snapshot every minute, written before the same state goes to
+    // Postgres: a failed write skips the database update) and `data/dlq` (fills Postgres refused),
+    // both relative to the working directory with no env override
+    // (FileSystemBackupService.ts:18-19, StateRecoveryService.ts:150-152, IngestionWorker.ts:86-100).
+    dataMounts: [{ hostPath: HOST_DATA.brain, containerPath: BRAIN_DATA_DIR }],
     namedVolumes: {},
   },
   {
@@ -223,13 +243,45 @@ export const SERVICES: readonly ServiceSpec[] = [
   },
   ...(
     [
-      ["titan-scavenger", "titan-phase1-scavenger", PORTS.scavenger],
-      ["titan-hunter", "titan-phase2-hunter", PORTS.hunter],
-      ["titan-sentinel", "titan-phase3-sentinel", PORTS.sentinel],
-      ["titan-ai-quant", "titan-ai-quant", PORTS.quant],
+      // scavenger: HOME points into /tmp (plain-env), where its credentials directory and trade
+      // journal go (CredentialManager.ts:72-86, logging/Logger.ts:31-34).
+      [
+        "titan-scavenger",
+        "titan-phase1-scavenger",
+        PORTS.scavenger,
+        configScratch(TITAN_WORKDIR.scavenger),
+        [],
+      ],
+      // hunter: its trade journal, the only log it writes when NODE_ENV=production, goes to
+      // `./logs/trades.jsonl` (logging/Logger.ts:198-201, 598-602); the write is caught.
+      [
+        "titan-hunter",
+        "titan-phase2-hunter",
+        PORTS.hunter,
+        {
+          ...configScratch(TITAN_WORKDIR.hunter),
+          [`${TITAN_WORKDIR.hunter}/logs`]: "rw,noexec,nosuid,size=64m",
+        },
+        [],
+      ],
+      ["titan-sentinel", "titan-phase3-sentinel", PORTS.sentinel, configScratch(TITAN_WORKDIR.sentinel), []],
+      // ai-quant: `./logs` takes its telemetry log (created in RealTimeOptimizer's constructor),
+      // error log and morning briefing (TelemetryService.ts:109,331; ErrorHandler.ts:343,366;
+      // NightlyOptimize.ts:76); `./data` its SQLite strategic memory, opened at start
+      // (NightlyOptimize.ts:77,84; StrategicMemory.ts:74-84), which must survive.
+      [
+        "titan-ai-quant",
+        "titan-ai-quant",
+        PORTS.quant,
+        {
+          ...configScratch(TITAN_WORKDIR.aiQuant),
+          [`${TITAN_WORKDIR.aiQuant}/logs`]: "rw,noexec,nosuid,size=64m",
+        },
+        [{ hostPath: HOST_DATA.aiQuant, containerPath: AI_QUANT_DATA_DIR }],
+      ],
     ] as const
   ).map(
-    ([name, image, port]): ServiceSpec => ({
+    ([name, image, port, tmpfs, dataMounts]): ServiceSpec => ({
       name,
       image: titan(image),
       plane: "trading",
@@ -240,10 +292,10 @@ export const SERVICES: readonly ServiceSpec[] = [
       memoryMb: name === "titan-ai-quant" ? 1024 : 512,
       pidsLimit: 256,
       readOnlyRootFs: true,
-      ...small,
+      tmpfs: { "/tmp": TMP, ...tmpfs },
       capAdd: [],
       configDir: TITAN_TLS_DIR,
-      dataMounts: [],
+      dataMounts,
       namedVolumes: {},
     }),
   ),
@@ -263,7 +315,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     ...small,
     capAdd: [],
     configDir: TITAN_TLS_DIR,
-    dataMounts: [],
+    // Its rolling price histories, saved every 60 s and at SIGTERM to a fixed /data (no env
+    // override), reloaded at start (src/estimator.ts:37-38,45,58,150-163).
+    dataMounts: [{ hostPath: HOST_DATA.powerlaw, containerPath: POWERLAW_DATA_DIR }],
     namedVolumes: {},
   },
   {

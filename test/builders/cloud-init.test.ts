@@ -10,9 +10,11 @@ import {
   type CloudInitInput,
   DATA_VOLUME_SCRIPT_PATH,
   doVolumeDevicePath,
+  TITAN_UID,
 } from "../../infra/builders/cloud-init";
 import { FIREWALL_SCRIPT_PATH } from "../../infra/builders/host-firewall";
 import { SSHD_DROP_IN_PATH } from "../../infra/builders/sshd-config";
+import { SERVICES } from "../../infra/model/services";
 import { findProgram, haveProgram, makeTempDir } from "./real-tool";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFake operator@test";
@@ -124,6 +126,25 @@ describe("buildCloudInit", () => {
     );
     expect(doVolumeDevicePath("/dev/sdb")).toBe("/dev/sdb");
     expect(() => buildCloudInit(input({ role: "edge", dataVolume: { deviceName: "x" } }))).toThrow(/edge/);
+  });
+
+  it("creates every data-volume bind source of the service table, uid 1001 for Titan's image user", () => {
+    const script = fileAt(
+      parsed(buildCloudInit(input({ dataVolume: { deviceName: "titan-prod-data" } }))),
+      DATA_VOLUME_SCRIPT_PATH,
+    ).content;
+    const mkdir = script.split("\n").find((l) => l.startsWith("mkdir -p '")) ?? "";
+    const chown = script.split("\n").find((l) => l.startsWith(`chown ${TITAN_UID}:${TITAN_UID} `)) ?? "";
+    for (const spec of SERVICES) {
+      for (const m of spec.dataMounts) {
+        expect(mkdir, `${spec.name}: ${m.hostPath}`).toContain(`'${m.hostPath}'`);
+        // Titan's images write as uid 1001 (execution, brain, ai-quant, powerlaw-lab).
+        if (spec.image.kind === "titan")
+          expect(chown, `${spec.name}: ${m.hostPath}`).toContain(`'${m.hostPath}'`);
+        else expect(chown).not.toContain(`'${m.hostPath}'`);
+      }
+    }
+    expect(chown).toContain("'/mnt/titan-data/brain'");
   });
 
   it("rejects unsafe input", () => {

@@ -232,7 +232,7 @@ export function describeContainers(topology: Topology) {
       }
     });
 
-    it("keeps state on the data volume: JetStream, Postgres, Redis, execution's order state", () => {
+    it("keeps state on the data volume: JetStream, Postgres, Redis, execution's order state, brain's snapshots and dead letters, ai-quant's and powerlaw-lab's state", () => {
       const binds = (name: string) =>
         ((run.inputs(name).mounts ?? []) as { type: string; source: string; target: string }[])
           .filter((m) => m.type === "bind")
@@ -241,6 +241,12 @@ export function describeContainers(topology: Topology) {
       expect(binds("postgres")).toEqual(["/mnt/titan-data/postgres:/var/lib/postgresql/data"]);
       expect(binds("redis")).toEqual(["/mnt/titan-data/redis:/data"]);
       expect(binds("titan-execution")).toEqual(["/mnt/titan-data/execution:/var/lib/titan-execution"]);
+      // What Titan writes under fixed paths and must survive (data/titan-runtime-writes.json).
+      expect(binds("titan-brain")).toEqual(["/mnt/titan-data/brain:/app/services/titan-brain/data"]);
+      expect(binds("titan-ai-quant")).toEqual(["/mnt/titan-data/ai-quant:/app/services/titan-ai-quant/data"]);
+      expect(binds("titan-powerlaw-lab")).toEqual(["/mnt/titan-data/powerlaw-lab:/data"]);
+      for (const name of ["titan-scavenger", "titan-hunter", "titan-sentinel"])
+        expect(binds(name)).toEqual([]);
     });
 
     it("uploads nats.conf and Traefik's static and dynamic config, secrets as secrets", () => {
