@@ -3,10 +3,16 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import bcrypt from "bcryptjs";
+import { BACKUP_PATHS } from "../../infra/builders/backup/paths";
+import { tradingDockerRuntime } from "../../infra/builders/backup/trading-host";
+import { NATS_CONF_PATH } from "../../infra/model/paths";
 import { type ContainerName, serviceNamed } from "../../infra/model/services";
 import { unwrapSecrets } from "../engine/redact";
 import type { RegisteredResource } from "../engine/run-program";
 import { planResources } from "../plan/run-plan";
+import { type BackupStep, installedFiles } from "./backup";
+import { rehearseBackup } from "./backup-run";
 import { ensureCgroupParent, removeCgroupDirs, startDaemon, waitFor } from "./daemon";
 import { type EngineClient, EngineError } from "./engine-client";
 import {
@@ -16,6 +22,7 @@ import {
   uploadPath,
   volumeCreateBody,
 } from "./engine-requests";
+import { natsPasswordsFromEnvs, withRealPasswordHashes } from "./nats-auth";
 import { buildStandIn, importImage, localTag, standInKind } from "./stand-ins";
 import type { ContainerResult } from "./table";
 import { singleFileTar } from "./tar";
@@ -26,6 +33,8 @@ const T = {
   volume: "docker:index/volume:Volume",
   image: "docker:index/remoteImage:RemoteImage",
   container: "docker:index/container:Container",
+  command: "command:local:Command",
+  bucket: "digitalocean:index/spacesBucket:SpacesBucket",
 };
 
 /** Resources in an order the engine could create them: every dependency first. */
@@ -68,10 +77,19 @@ export async function rehearse(opts: {
         .filter((ip) => ip && ip !== "0.0.0.0" && !ip.startsWith("127.")),
     ),
   ];
+  // The command that installs titan-backup on the trading host, where the stack deploys one.
+  const backupInstall = plan.resources
+    .filter((r) => r.type === T.command)
+    .map((r) => String(inputs(r).stdin ?? ""))
+    .find((stdin) => installedFiles(stdin).has(BACKUP_PATHS.envFile));
+  const bucket = plan.resources.find((r) => r.type === T.bucket);
+  // Real bcrypt hashes of the passwords the containers log in with (nats-auth.ts).
+  const natsPasswords = natsPasswordsFromEnvs(containers.map((c) => c.envs));
   const tmp = mkdtempSync(join(tmpdir(), "deploy-rehearsal-"));
   const netns = `rehearsal-${process.pid}`;
   const cgroups: string[] = [];
   const results: ContainerResult[] = [];
+  let backup: BackupStep[] | undefined;
   let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
   try {
     opts.log(
@@ -135,12 +153,10 @@ export async function rehearse(opts: {
           }
         }
         for (const u of plan.uploads) {
-          const tar = singleFileTar(
-            u.file,
-            u.mode,
-            Buffer.from(realContent(u.file, u.content.toString("utf8"), tls)),
-            Math.floor(Date.now() / 1000),
-          );
+          let text = realContent(u.file, u.content.toString("utf8"), tls);
+          if (u.file === NATS_CONF_PATH)
+            text = withRealPasswordHashes(text, natsPasswords, (p) => bcrypt.hashSync(p, 10));
+          const tar = singleFileTar(u.file, u.mode, Buffer.from(text), Math.floor(Date.now() / 1000));
           await client.call("PUT", uploadPath(c.name), tar, "application/x-tar");
         }
         result.created = "ok";
@@ -172,7 +188,35 @@ export async function rehearse(opts: {
       results.filter((r) => started.includes(r.container) && r.healthy === "skipped"),
       opts.healthTimeoutMs,
     );
-    return { results, logFile: daemon.logFile };
+    if (backupInstall !== undefined && bucket) {
+      const stores: string[] = Object.values(tradingDockerRuntime().containers);
+      const unhealthy = results.filter((r) => stores.includes(r.container) && r.healthy !== "ok");
+      if (unhealthy.length) {
+        backup = [
+          {
+            step: "live stores healthy",
+            result: "failed",
+            detail: `not healthy: ${unhealthy.map((r) => r.container).join(", ")}; backup not rehearsed`,
+          },
+        ];
+      } else {
+        const started = Date.now();
+        backup = await rehearseBackup({
+          dir: opts.dir,
+          stack: opts.stack,
+          tmp,
+          hostRoot,
+          socket: daemon.socket,
+          client,
+          containers,
+          installScript: backupInstall,
+          bucket: { name: String(inputs(bucket).name), region: String(inputs(bucket).region) },
+          log: opts.log,
+        });
+        opts.log(`backup rehearsed in ${Math.round((Date.now() - started) / 1000)} s`);
+      }
+    }
+    return { results, backup, logFile: daemon.logFile };
   } finally {
     if (daemon) {
       // Containers first (their cgroups go with them), then the daemon and its namespace.

@@ -146,6 +146,17 @@ export interface StandIn {
 }
 
 const PRIV_DROP = "/usr/bin/setpriv";
+/** The PostgreSQL programs the postgres image has on its PATH (server, init, client tools). */
+const PG_PROGRAMS = [
+  "postgres",
+  "initdb",
+  "pg_ctl",
+  "psql",
+  "pg_isready",
+  "pg_dump",
+  "pg_dumpall",
+  "pg_restore",
+];
 const drop = (uid: number) => `${PRIV_DROP} --reuid=${uid} --regid=${uid} --clear-groups`;
 
 /** Builds the root filesystem for one stand-in; `port` is the service's port (Titan stand-ins). */
@@ -189,7 +200,9 @@ exec "$@"
       return { kind, changes: ['ENTRYPOINT ["/entrypoint.sh"]', 'CMD ["traefik"]'] };
     }
     case "nats": {
-      // nats:*-alpine: root, nats-server in /usr/local/bin, docker-entrypoint.sh, busybox wget.
+      // nats:*-alpine: root, nats-server in /usr/local/bin, docker-entrypoint.sh, busybox wget
+      // (the healthcheck and the restore drill's `docker exec titan-drill-nats wget` use it; RootFs
+      // links every busybox applet, as alpine's busybox does).
       fs.users([]);
       fs.program("/usr/sbin/nats-server", "/usr/local/lib/nats-server.debian");
       // Debian's nats-server is 2.9, the image 2.10, which added tls `min_version`: the one line
@@ -231,8 +244,9 @@ exec "$@"
       // PGDATA and /var/run/postgresql, drops to postgres (su-exec there, setpriv here),
       // initialises PGDATA with POSTGRES_USER/POSTGRES_PASSWORD/POSTGRES_DB and runs postgres.
       fs.users(["postgres:x:70:70:postgres:/var/lib/postgresql:/bin/sh"]);
-      for (const b of ["postgres", "initdb", "pg_ctl", "psql", "pg_isready"])
-        fs.program(`/usr/lib/postgresql/15/bin/${b}`);
+      // The image ships the client programs too: pg_dump, pg_dumpall and pg_restore are what the
+      // backup's hooks run with `docker exec` (and the drill in its scratch container).
+      for (const b of PG_PROGRAMS) fs.program(`/usr/lib/postgresql/15/bin/${b}`);
       fs.tree("/usr/lib/postgresql/15/lib");
       fs.tree("/usr/share/postgresql/15");
       fs.tree("/usr/share/zoneinfo");
@@ -241,8 +255,7 @@ exec "$@"
         sample,
         readFileSync(sample, "utf8").replace(/^#?listen_addresses\s*=\s*\S+.*$/m, "listen_addresses = '*'"),
       );
-      for (const b of ["postgres", "initdb", "pg_ctl", "psql", "pg_isready"])
-        fs.link(`/usr/lib/postgresql/15/bin/${b}`, `usr/local/bin/${b}`);
+      for (const b of PG_PROGRAMS) fs.link(`/usr/lib/postgresql/15/bin/${b}`, `usr/local/bin/${b}`);
       fs.program(PRIV_DROP);
       fs.mkdir("var/lib/postgresql", 0o755, 70);
       fs.mkdir("run/postgresql", 0o2777, 70);
@@ -260,15 +273,27 @@ if [ "$1" = postgres ] && [ "$(id -u)" = 0 ]; then
   find /var/run/postgresql \\! -user postgres -exec chown postgres {} +
   exec ${drop(70)} "$0" "$@"
 fi
+# As docker_setup_env: POSTGRES_DB defaults to POSTGRES_USER, the host rule's method to scram-sha-256.
+POSTGRES_USER="\${POSTGRES_USER:-postgres}"
+POSTGRES_DB="\${POSTGRES_DB:-$POSTGRES_USER}"
+POSTGRES_HOST_AUTH_METHOD="\${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}"
 if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
-  [ -n "\${POSTGRES_PASSWORD:-}" ] || { echo "Error: Database is uninitialized and superuser password is not specified." >&2; exit 1; }
-  printf '%s\\n' "$POSTGRES_PASSWORD" > /tmp/pwfile
-  initdb --username="\${POSTGRES_USER:-postgres}" --pwfile=/tmp/pwfile -D "$PGDATA" >/dev/null
+  # docker_verify_minimum_env: no password is needed only when the host rule is trust.
+  if [ -z "\${POSTGRES_PASSWORD:-}" ] && [ "$POSTGRES_HOST_AUTH_METHOD" != trust ]; then
+    echo "Error: Database is uninitialized and superuser password is not specified." >&2; exit 1
+  fi
+  pw=""
+  if [ -n "\${POSTGRES_PASSWORD:-}" ]; then
+    printf '%s\\n' "$POSTGRES_PASSWORD" > /tmp/pwfile
+    pw=--pwfile=/tmp/pwfile
+  fi
+  # initdb's own default for the local and loopback rules is trust, as in the image.
+  initdb --username="$POSTGRES_USER" $pw -D "$PGDATA" >/dev/null
   rm -f /tmp/pwfile
-  printf '\\nhost all all all scram-sha-256\\n' >> "$PGDATA/pg_hba.conf"
+  printf '\\nhost all all all %s\\n' "$POSTGRES_HOST_AUTH_METHOD" >> "$PGDATA/pg_hba.conf"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p 5432" -w start >/dev/null
-  if [ -n "\${POSTGRES_DB:-}" ] && [ "$POSTGRES_DB" != postgres ]; then
-    psql -v ON_ERROR_STOP=1 --username "\${POSTGRES_USER:-postgres}" --no-password --dbname postgres -c "CREATE DATABASE \\"$POSTGRES_DB\\"" >/dev/null
+  if [ "$POSTGRES_DB" != postgres ]; then
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --dbname postgres -c "CREATE DATABASE \\"$POSTGRES_DB\\"" >/dev/null
   fi
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   echo "PostgreSQL init process complete; ready for start up."
@@ -288,7 +313,9 @@ exec "$@"
     }
     case "redis": {
       // redis:*-alpine: redis is uid 999; WORKDIR /data; the entrypoint chowns /data files not
-      // owned by redis and drops to redis (su-exec there, setpriv here), umask 0077.
+      // owned by redis and drops to redis (su-exec there, setpriv here), umask 0077. redis-cli is
+      // in /usr/local/bin beside the server, sh and awk are alpine's busybox: the healthcheck and
+      // the backup's redis_cli hook read requirepass with awk inside the container.
       fs.users(["redis:x:999:999:redis:/data:/bin/sh"]);
       fs.program("/usr/bin/redis-server", "/usr/local/bin/redis-server");
       fs.program("/usr/bin/redis-cli", "/usr/local/bin/redis-cli");

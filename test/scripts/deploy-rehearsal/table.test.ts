@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { localTag, standInKind } from "../../../scripts/deploy-rehearsal/stand-ins";
-import { renderTable } from "../../../scripts/deploy-rehearsal/table";
+import { renderBackupTable, renderTable } from "../../../scripts/deploy-rehearsal/table";
 
 describe("renderTable", () => {
   it("prints one aligned row per container and a verdict line", () => {
@@ -39,6 +39,45 @@ describe("renderTable", () => {
         .split("\n")
         .at(-1),
     ).toBe("1 container(s): all created, started and healthy as planned.");
+  });
+});
+
+describe("renderBackupTable", () => {
+  it("prints step / result / detail and a verdict line", () => {
+    expect(
+      renderBackupTable([
+        { step: "titan-backup run", result: "ok", detail: "backup complete" },
+        {
+          step: "titan-backup drill latest",
+          result: "failed",
+          detail: "pg_restore: error:\n already exists",
+        },
+        { step: "counts", result: "skipped", detail: "an earlier step failed" },
+      ]),
+    ).toBe(
+      [
+        "backup step                result   detail",
+        `-------------------------  -------  ${"-".repeat(33)}`,
+        "titan-backup run           ok       backup complete",
+        "titan-backup drill latest  failed   pg_restore: error: already exists",
+        "counts                     skipped  an earlier step failed",
+        "",
+        "backup: 1 of 3 step(s) failed.",
+      ].join("\n"),
+    );
+  });
+
+  it("says the backup round trip passed only when every step is ok", () => {
+    expect(
+      renderBackupTable([{ step: "a", result: "ok", detail: "" }])
+        .split("\n")
+        .at(-1),
+    ).toBe("backup: 1 step(s) ok: the docker runtime backed up and restored what was seeded.");
+    expect(
+      renderBackupTable([{ step: "a", result: "skipped", detail: "" }])
+        .split("\n")
+        .at(-1),
+    ).toBe("backup: 0 of 1 step(s) failed.");
   });
 });
 
