@@ -71,7 +71,7 @@ export const DATA_VOLUME_SUBDIRS: readonly string[] = [
  * (data/titan-runtime-writes.json).
  */
 export const TITAN_UID = 1001;
-const TITAN_OWNED_SUBDIRS: readonly string[] = ["execution", "brain", "ai-quant", "powerlaw-lab"];
+export const TITAN_OWNED_SUBDIRS: readonly string[] = ["execution", "brain", "ai-quant", "powerlaw-lab"];
 
 const PUBLIC_KEY_PATTERN =
   /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n\r]*)?$/;

@@ -9,6 +9,7 @@ import { type ContainerName, networksOn, servicesFor } from "../model/services";
 import type { Plane } from "../model/topology";
 import { pinnedTarget } from "./backup";
 import { GATEWAY_SERVER_NAME, uploadsFor } from "./config-uploads";
+import { createDataDirs } from "./data-dirs";
 import { DockerHost } from "./docker-host";
 import { GeneratedSecrets } from "./generated-secrets";
 import { createPostgresRolePassword } from "./postgres-role";
@@ -117,11 +118,30 @@ export class TitanWorkloads extends pulumi.ComponentResource {
         { parent: this },
       );
       dockerHosts[host.name] = dockerHost;
+      const digests = new Map(
+        specs.map((spec) => {
+          const tagged = taggedReference(spec.image, cfg);
+          const digest = docker
+            .getRegistryImageOutput({ name: tagged }, { provider: registry })
+            .apply((img) => digestReference(tagged, img.sha256Digest));
+          return [spec.name, digest] as const;
+        }),
+      );
+      // The host with the data volume: its directories exist, with their owners, before any
+      // container mounts them (also on a host whose cloud-init ran before a directory was added).
+      const redisImage = digests.get("redis");
+      const dataDirs =
+        specs.some((s) => s.dataMounts.length > 0) && redisImage
+          ? createDataDirs(
+              `${host.name}-data-dirs`,
+              { target: pinnedTarget(dockerHost, bastion), image: redisImage, dependsOn: [dockerHost.ready] },
+              this,
+            )
+          : undefined;
+      if (specs.some((s) => s.dataMounts.length > 0) && !dataDirs)
+        throw new Error(`host ${host.name}: data mounts need the redis image for the data-dirs step`);
       for (const spec of specs) {
-        const tagged = taggedReference(spec.image, cfg);
-        const digest = docker
-          .getRegistryImageOutput({ name: tagged }, { provider: registry })
-          .apply((img) => digestReference(tagged, img.sha256Digest));
+        const digest = digests.get(spec.name) as pulumi.Output<string>;
         // Names do not depend on the address; values may (console-api's URLs in split).
         const plainEnv = (ip: string) => plainEnvFor(spec.name, { topology, tradingPrivateIp: ip });
         const envs: pulumi.Input<string>[] = [
@@ -147,7 +167,7 @@ export class TitanWorkloads extends pulumi.ComponentResource {
             host: dockerHost,
             imageDigestRef: digest,
             envs,
-            dependsOn: waitsFor,
+            dependsOn: [...waitsFor, ...(dataDirs && spec.dataMounts.length > 0 ? [dataDirs] : [])],
             uploads: uploadsFor(spec.name, {
               cfg,
               topology,
