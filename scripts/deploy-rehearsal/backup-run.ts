@@ -48,6 +48,8 @@ export interface BackupContext {
   hostRoot: string;
   socket: string;
   client: EngineClient;
+  /** Where the rehearsal maps a plan bind source (under hostRoot), as for the live containers. */
+  bindSource: (hostPath: string) => string;
   containers: readonly ContainerInputs[];
   /** The plan's stdin of the backup install command. */
   installScript: string;
@@ -248,6 +250,7 @@ export async function rehearseBackup(ctx: BackupContext): Promise<BackupStep[]> 
     const seedDir = join(ctx.tmp, "seed");
     for (const p of NATS_PACKAGES) mkdirSync(join(seedDir, "node_modules", p), { recursive: true });
     writeFileSync(join(seedDir, "seed.js"), SEED_JS);
+    const own = join(ctx.dir, "node_modules");
     const c: ContainerInputs = {
       ...brain,
       name: SEED_CONTAINER,
@@ -267,14 +270,18 @@ export async function rehearseBackup(ctx: BackupContext): Promise<BackupStep[]> 
         { type: "bind", source: seedDir, target: "/seed", readOnly: true },
         ...NATS_PACKAGES.map((p) => ({
           type: "bind",
-          source: join(ctx.dir, "node_modules", p),
+          source: join(own, p),
           target: `/seed/node_modules/${p}`,
           readOnly: true,
         })),
       ],
     };
     delete c.healthcheck;
-    const plan = containerPlan(c, { image: localTag(brain.image), bindSource: (p) => p });
+    // brain's own bind mounts map as the live brain's did; the seed's sources are real paths.
+    const plan = containerPlan(c, {
+      image: localTag(brain.image),
+      bindSource: (p) => (p === seedDir || p.startsWith(`${own}/`) ? p : ctx.bindSource(p)),
+    });
     const client = ctx.client;
     const id = encodeURIComponent(SEED_CONTAINER);
     try {

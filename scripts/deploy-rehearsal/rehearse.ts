@@ -208,6 +208,7 @@ export async function rehearse(opts: {
           hostRoot,
           socket: daemon.socket,
           client,
+          bindSource,
           containers,
           installScript: backupInstall,
           bucket: { name: String(inputs(bucket).name), region: String(inputs(bucket).region) },
