@@ -23,6 +23,7 @@ export interface HardenedSettings {
   tmpfs: Record<string, string>;
   healthcheck: { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
   command?: string[];
+  workingDir?: string;
   /** Docker's default stop grace is 10 s; trading services get time to finish in-flight orders. */
   stopTimeout: number;
   /** Runs an init process as PID 1: reaps zombies and forwards signals. */
@@ -52,6 +53,7 @@ export function hardenedSettings(spec: ServiceSpec): HardenedSettings {
       startPeriod: `${spec.startPeriodSeconds ?? 30}s`,
     },
     ...(spec.command ? { command: [...spec.command] } : {}),
+    ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
     stopTimeout: 30,
     init: true,
   };

@@ -86,6 +86,8 @@ export interface ServiceSpec {
   /** Named Docker volumes (name suffix → container path) for state that is not on the data volume. */
   namedVolumes: Readonly<Record<string, string>>;
   command?: readonly string[];
+  /** The process's working directory, where the image's own is not writable but the service writes there. */
+  workingDir?: string;
 }
 
 const BOTH: readonly Topology[] = TOPOLOGIES;
@@ -240,6 +242,14 @@ export const SERVICES: readonly ServiceSpec[] = [
     // Its order state survives replacement on the data volume (owned by uid 1001, cloud-init).
     dataMounts: [{ hostPath: HOST_DATA.execution, containerPath: EXECUTION_STATE_DIR }],
     namedVolumes: {},
+    // execution-rs keeps its HALT flag (`system.halt`) and ARMED interlock (`execution.armed`) as
+    // files in its working directory, read at start (Titan src/circuit_breaker.rs:21,
+    // src/armed_state.rs:29). The image's is /app, which holds the binary (Dockerfile WORKDIR /app,
+    // CMD ./titan-execution-rs): read-only here, so a halt did not survive a restart and every
+    // release came back disarmed. Run from the state directory on the data volume instead, the
+    // binary by its absolute path.
+    workingDir: EXECUTION_STATE_DIR,
+    command: ["/app/titan-execution-rs"],
   },
   ...(
     [

@@ -17,6 +17,7 @@ export interface ContainerInputs {
   image: string;
   envs?: string[];
   command?: string[];
+  workingDir?: string;
   entrypoints?: string[];
   user?: string;
   labels?: { label: string; value: string }[];
@@ -107,10 +108,58 @@ export const volumeCreateBody = (inputs: { name: string }) => ({ Name: inputs.na
  * The calls for one container. `image` replaces the plan's digest reference with the local tag
  * of its stand-in; `bindSource` maps a host path into the rehearsal's own directory.
  */
+/**
+ * Every container input this translation knows: mapped to the Engine API below, or (wait,
+ * waitTimeout, mustRun) acted on by the provider around those calls. An input outside it would be
+ * silently dropped and the rehearsal would prove a container the plan does not describe.
+ */
+const KNOWN_INPUTS: ReadonlySet<string> = new Set<keyof ContainerInputs | "wait" | "waitTimeout" | "mustRun">(
+  [
+    "name",
+    "image",
+    "envs",
+    "command",
+    "workingDir",
+    "entrypoints",
+    "user",
+    "labels",
+    "healthcheck",
+    "stopTimeout",
+    "ports",
+    "mounts",
+    "tmpfs",
+    "capabilities",
+    "securityOpts",
+    "memory",
+    "memorySwap",
+    "cgroupParent",
+    "init",
+    "networkMode",
+    "networksAdvanced",
+    "ipcMode",
+    "privileged",
+    "publishAllPorts",
+    "restart",
+    "readOnly",
+    "logDriver",
+    "logOpts",
+    "uploads",
+    "start",
+    "wait",
+    "waitTimeout",
+    "mustRun",
+  ],
+);
+
 export function containerPlan(
   c: ContainerInputs,
   map: { image: string; bindSource: (hostPath: string) => string },
 ): ContainerPlan {
+  const unknown = Object.keys(c).filter((k) => !KNOWN_INPUTS.has(k));
+  if (unknown.length > 0)
+    throw new Error(
+      `container ${c.name}: input(s) ${unknown.join(", ")} are not translated to Engine API calls. Fix: map them in scripts/deploy-rehearsal/engine-requests.ts as the provider does`,
+    );
   const exposed: Record<string, Record<string, never>> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of c.ports ?? []) {
@@ -131,6 +180,8 @@ export function containerPlan(
     ...(c.envs?.length ? { Env: [...c.envs] } : {}),
     ...(c.command?.length ? { Cmd: [...c.command] } : {}),
     ...(c.entrypoints?.length ? { Entrypoint: [...c.entrypoints] } : {}),
+    // kreuzwerker v4.5 resourceDockerContainerCreate: working_dir becomes Config.WorkingDir.
+    ...(c.workingDir ? { WorkingDir: c.workingDir } : {}),
     ...(c.user ? { User: c.user } : {}),
     ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
     ...(c.labels?.length ? { Labels: Object.fromEntries(c.labels.map((l) => [l.label, l.value])) } : {}),

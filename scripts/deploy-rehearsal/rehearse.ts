@@ -1,11 +1,13 @@
 // The rehearsal itself: the plan's docker resources, created on a real dockerd in the order
 // and with the calls the provider makes, then the health of each started container.
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
 import { BACKUP_PATHS } from "../../infra/builders/backup/paths";
 import { tradingDockerRuntime } from "../../infra/builders/backup/trading-host";
+import { DEFAULT_DATA_MOUNT_POINT } from "../../infra/builders/cloud-init";
 import { NATS_CONF_PATH } from "../../infra/model/paths";
 import { type ContainerName, serviceNamed } from "../../infra/model/services";
 import { unwrapSecrets } from "../engine/redact";
@@ -14,6 +16,7 @@ import { planResources } from "../plan/run-plan";
 import { type BackupStep, installedFiles } from "./backup";
 import { rehearseBackup } from "./backup-run";
 import { ensureCgroupParent, removeCgroupDirs, startDaemon, waitFor } from "./daemon";
+import { runStepScript, writeStepShims } from "./data-dirs-step";
 import { type EngineClient, EngineError } from "./engine-client";
 import {
   type ContainerInputs,
@@ -91,6 +94,7 @@ export async function rehearse(opts: {
   const results: ContainerResult[] = [];
   let backup: BackupStep[] | undefined;
   let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
+  let dataMount: string | undefined;
   try {
     opts.log(
       `plan: ${docker.length} docker resources, ${containers.length} containers (stack ${opts.stack})`,
@@ -114,12 +118,19 @@ export async function rehearse(opts: {
     }
     opts.log(`images: ${tags.size} stand-ins imported`);
     const hostRoot = join(tmp, "host");
-    const bindSource = (hostPath: string) => {
-      const mapped = join(hostRoot, hostPath);
-      // cloud-init creates the data directories (mkdir -p, root, 0755).
-      mkdirSync(mapped, { recursive: true });
-      return mapped;
-    };
+    // The droplet's data volume: a mount point of its own, as cloud-init mounts it. Its directories
+    // come only from the plan's data-dirs step (Docker refuses a missing bind source, as on a droplet).
+    dataMount = join(hostRoot, DEFAULT_DATA_MOUNT_POINT);
+    mkdirSync(dataMount, { recursive: true });
+    execFileSync("mount", ["--bind", dataMount, dataMount]);
+    const shims = writeStepShims(join(tmp, "step-bin"), { hostRoot, images: tags });
+    for (const step of plan.resources.filter((r) => r.type === T.command && r.name.endsWith("-data-dirs"))) {
+      const run = runStepScript(String(inputs(step).create), { shims, socket: daemon.socket });
+      if (run.status !== 0)
+        throw new Error(`data-dirs step ${step.name} failed (exit ${run.status}): ${run.stderr}`);
+      opts.log(`${step.name}: ok (the plan's step, on the real engine)`);
+    }
+    const bindSource = (hostPath: string) => join(hostRoot, hostPath);
     const started: string[] = [];
     for (const r of docker) {
       const i = inputs(r);
@@ -232,9 +243,10 @@ export async function rehearse(opts: {
       await daemon.stop();
     } else {
       try {
-        require("node:child_process").execFileSync("ip", ["netns", "delete", netns], { stdio: "ignore" });
+        execFileSync("ip", ["netns", "delete", netns], { stdio: "ignore" });
       } catch {}
     }
+    if (dataMount) spawnSync("umount", [dataMount]);
     const left = removeCgroupDirs(cgroups);
     if (left.length) opts.log(`could not remove cgroup directories: ${left.join(", ")}`);
     rmSync(tmp, { recursive: true, force: true });

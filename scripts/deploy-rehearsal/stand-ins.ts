@@ -435,10 +435,19 @@ http {
 for f in "\${NODE_EXTRA_CA_CERTS:-}" "\${SSL_CERT_FILE:-}"; do
   [ -z "$f" ] || [ -r "$f" ] || { echo "titan stand-in: cannot read $f" >&2; exit 1; }
 done
-${port > 0 ? `exec httpd -f -p ${port} -h /app/www` : "# No port (powerlaw-lab): a long-lived node process, what its health check looks for.\nexec node -e 'setInterval(() => {}, 1 << 30)'"}
+${
+  kind === "titan-execution"
+    ? `# execution-rs writes its HALT and ARMED files into its working directory (circuit_breaker.rs,
+# armed_state.rs): it must be writable by uid 1001 and survive, as the stack runs it on the volume.
+touch ./system.halt.rehearsal && rm -f ./system.halt.rehearsal || { echo "titan stand-in: cannot write its working directory $(pwd) (system.halt, execution.armed)" >&2; exit 1; }
+`
+    : ""
+}${port > 0 ? `exec httpd -f -p ${port} -h /app/www` : "# No port (powerlaw-lab): a long-lived node process, what its health check looks for.\nexec node -e 'setInterval(() => {}, 1 << 30)'"}
 `,
         0o755,
       );
+      // The real execution image's binary (Dockerfile: /app/titan-execution-rs, CMD ./titan-execution-rs).
+      if (kind === "titan-execution") fs.link("/app/start.sh", "app/titan-execution-rs");
       return { kind, changes: ["USER 1001", "WORKDIR /app", 'CMD ["/app/start.sh"]'] };
     }
   }

@@ -19,7 +19,9 @@ describe("dataDirsRemoteCommand", () => {
     );
     // What Titan's services write (data/titan-runtime-writes.json) and execution's state.
     expect(TITAN_OWNED_SUBDIRS).toEqual(["execution", "brain", "ai-quant", "powerlaw-lab"]);
-    expect(DATA_VOLUME_SUBDIRS).toEqual(expect.arrayContaining([...TITAN_OWNED_SUBDIRS, "postgres", "redis"]));
+    expect(DATA_VOLUME_SUBDIRS).toEqual(
+      expect.arrayContaining([...TITAN_OWNED_SUBDIRS, "postgres", "redis"]),
+    );
   });
 
   it("runs with the least it needs: root with CHOWN only, no network, no new privileges, by digest", () => {

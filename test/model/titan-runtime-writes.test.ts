@@ -19,8 +19,10 @@ interface Write {
   reachable: boolean;
   titan: string[];
   stack: {
-    kind: "tmpfs" | "bind" | "env" | "none" | "open";
+    kind: "tmpfs" | "bind" | "env" | "workdir" | "none" | "open";
     path?: string;
+    /** kind workdir: the container's working directory, where a relative path lands. */
+    workingDir?: string;
     also?: string[];
     env?: { name: string; value: string };
     detail: string;
@@ -44,6 +46,7 @@ interface Mount {
 }
 interface ContainerView {
   readOnly?: boolean;
+  workingDir?: string;
   tmpfs?: Record<string, string>;
   mounts?: Mount[];
 }
@@ -138,11 +141,8 @@ describe("data/titan-runtime-writes.json", () => {
       if (w.failure === "crash" || w.failure === "degraded" || w.persist)
         expect(w.stack.kind, `${w.id}: ${w.failure}, persist ${w.persist}`).not.toBe("none");
     }
-    // Written out: what the stack does not solve yet (README, the execution rows).
-    expect(data.writes.filter((w) => w.stack.kind === "open").map((w) => w.id)).toEqual([
-      "titan-execution:halt",
-      "titan-execution:armed",
-    ]);
+    // Nothing is left open: execution's HALT and ARMED files follow its working directory.
+    expect(data.writes.filter((w) => w.stack.kind === "open").map((w) => w.id)).toEqual([]);
   });
 });
 
@@ -153,7 +153,12 @@ describe("the prod plan makes every write of a deployed Titan service writable",
   }, 120_000);
 
   const answered = data.writes.filter(
-    (w) => w.reachable && (w.stack.kind === "tmpfs" || w.stack.kind === "bind" || w.stack.kind === "env"),
+    (w) =>
+      w.reachable &&
+      (w.stack.kind === "tmpfs" ||
+        w.stack.kind === "bind" ||
+        w.stack.kind === "env" ||
+        w.stack.kind === "workdir"),
   );
 
   it("deploys every container the facts are about", () => {
@@ -173,6 +178,15 @@ describe("the prod plan makes every write of a deployed Titan service writable",
         `${w.container} ${env.name}`,
       ).toEqual([env.value]);
       expect(within(w.stack.path, env.value), `${w.stack.path} is where ${env.name} points`).toBe(true);
+      target = w.stack.path;
+    }
+    if (w.stack.kind === "workdir") {
+      // A relative name in Titan lands in the process's working directory.
+      const dir = w.stack.workingDir;
+      if (!dir || !w.stack.path)
+        throw new Error(`${w.id}: a workdir answer names the directory and the path`);
+      expect(c.workingDir, `${w.container} runs in ${dir}`).toBe(dir);
+      expect(posix.dirname(w.stack.path)).toBe(dir);
       target = w.stack.path;
     }
     for (const path of [target, ...(w.stack.also ?? [])]) {

@@ -107,6 +107,28 @@ describe("containerPlan: plan inputs → the provider's Engine API calls", () =>
     ]);
   });
 
+  it("sets the working directory, and refuses an input it would silently drop", () => {
+    const execution = containerPlan(
+      {
+        name: "titan-execution",
+        image: "x",
+        command: ["/app/titan-execution-rs"],
+        workingDir: "/var/lib/titan-execution",
+      },
+      map,
+    );
+    expect(execution.create.body).toMatchObject({
+      Cmd: ["/app/titan-execution-rs"],
+      WorkingDir: "/var/lib/titan-execution",
+    });
+    const withUnknown = { name: "x", image: "x", hostname: "h", domainname: "d" } as unknown as Parameters<
+      typeof containerPlan
+    >[0];
+    expect(() => containerPlan(withUnknown, map)).toThrow(
+      "container x: input(s) hostname, domainname are not translated to Engine API calls",
+    );
+  });
+
   it("uploads each file to / with its mode, and starts unless start is false", () => {
     expect(plan.uploads).toEqual([
       { file: "/etc/nats/nats.conf", mode: 0o444, content: Buffer.from("port: 4222\n") },
