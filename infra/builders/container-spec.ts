@@ -24,6 +24,7 @@ export interface HardenedSettings {
   healthcheck: { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
   command?: string[];
   workingDir?: string;
+  user?: string;
   /** Docker's default stop grace is 10 s; trading services get time to finish in-flight orders. */
   stopTimeout: number;
   /** Runs an init process as PID 1: reaps zombies and forwards signals. */
@@ -54,6 +55,7 @@ export function hardenedSettings(spec: ServiceSpec): HardenedSettings {
     },
     ...(spec.command ? { command: [...spec.command] } : {}),
     ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
+    ...(spec.user ? { user: spec.user } : {}),
     stopTimeout: 30,
     init: true,
   };

@@ -88,6 +88,8 @@ export interface ServiceSpec {
   command?: readonly string[];
   /** The process's working directory, where the image's own is not writable but the service writes there. */
   workingDir?: string;
+  /** `uid:gid` for an image that would run as root (no USER in its Dockerfile). */
+  user?: string;
 }
 
 const BOTH: readonly Topology[] = TOPOLOGIES;
@@ -102,6 +104,15 @@ const nodeHealth = (port: number): string[] => [
 ];
 const TMP = "rw,noexec,nosuid,size=64m";
 const small = { tmpfs: { "/tmp": TMP } };
+/**
+ * Titan images whose final stage has no USER, so they would run as root (Titan
+ * services/titan-phase2-hunter/Dockerfile:31-54, titan-phase3-sentinel/Dockerfile:27-51,
+ * titan-console-api/Dockerfile:28-50; data/titan-runtime-writes.json "images"). They run as the
+ * uid the other Titan images use: everything they write is on a tmpfs (mode 1777) and their image
+ * files are world-readable.
+ */
+const ROOT_IMAGES: readonly string[] = ["titan-hunter", "titan-sentinel", "titan-console-api"];
+const TITAN_USER = "1001:1001";
 /**
  * Titan's shared ConfigManager (packages/shared/src/ConfigManager.ts:129,145) creates
  * `./config/.history` under the working directory in its constructor, uncaught
@@ -179,6 +190,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     configDir: TITAN_TLS_DIR,
     dataMounts: [],
     namedVolumes: {},
+    user: TITAN_USER,
   },
   {
     name: "nats",
@@ -307,6 +319,7 @@ export const SERVICES: readonly ServiceSpec[] = [
       configDir: TITAN_TLS_DIR,
       dataMounts,
       namedVolumes: {},
+      ...(ROOT_IMAGES.includes(name) ? { user: TITAN_USER } : {}),
     }),
   ),
   {

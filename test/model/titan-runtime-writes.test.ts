@@ -30,7 +30,7 @@ interface Write {
 }
 interface RuntimeWrites {
   titan: { commit: string };
-  images: { container: string }[];
+  images: { container: string; user: string }[];
   writes: Write[];
 }
 
@@ -163,6 +163,20 @@ describe("the prod plan makes every write of a deployed Titan service writable",
 
   it("deploys every container the facts are about", () => {
     for (const i of data.images) expect(run.containerNames).toContain(i.container);
+  });
+
+  it("runs no Titan service as root: an image without a USER gets uid 1001", () => {
+    const rootImages = data.images
+      .filter((i) => i.user.startsWith("root: ") && i.container !== "titan-console")
+      .map((i) => i.container)
+      .sort();
+    // The facts name them (Titan's Dockerfiles have no USER in the final stage).
+    expect(rootImages).toEqual(["titan-console-api", "titan-hunter", "titan-sentinel"]);
+    for (const name of rootImages)
+      expect((run.inputs(name) as { user?: string }).user, name).toBe("1001:1001");
+    // The others keep their image's own user (1001 already, or nginx's root master for the console).
+    for (const i of data.images.filter((x) => !rootImages.includes(x.container)))
+      expect((run.inputs(i.container) as { user?: string }).user, i.container).toBeUndefined();
   });
 
   it.each(answered.map((w) => [w.id, w] as const))("%s", (_id, w) => {
