@@ -179,6 +179,36 @@ async function checkOperatorAddress(
   return pass(name, `${address} inside ${matches.join(", ")}`);
 }
 
+/**
+ * The oldest OpenSSH client the deploy path works with: every connection after first contact
+ * checks the host key pinned in state through KnownHostsCommand, which came in OpenSSH 8.5
+ * (infra/builders/ssh-access.ts). An older ssh refuses the option and the Docker provider fails.
+ */
+const MIN_OPENSSH = { major: 8, minor: 5 } as const;
+
+async function checkSshClient(run: CommandRunner): Promise<CheckResult> {
+  const name = "OpenSSH client";
+  const result = await run("ssh", ["-V"]);
+  if (result.notFound === true) return fail(name, "ssh is not installed", "install the OpenSSH client");
+  // ssh -V writes its version to stderr: "OpenSSH_9.6p1 Ubuntu-3ubuntu13, OpenSSL 3.0.13 …".
+  const text = `${result.stderr}${result.stdout}`.trim();
+  const m = /OpenSSH_(\d+)\.(\d+)/.exec(text);
+  if (!m)
+    return fail(name, `cannot read the version from '${text}'`, "install the OpenSSH client (8.5 or later)");
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const ok = major > MIN_OPENSSH.major || (major === MIN_OPENSSH.major && minor >= MIN_OPENSSH.minor);
+  if (!ok)
+    return fail(
+      name,
+      `OpenSSH ${major}.${minor} has no KnownHostsCommand, which every connection to the droplets uses to check the host key pinned in state`,
+      `install OpenSSH ${MIN_OPENSSH.major}.${MIN_OPENSSH.minor} or later (Ubuntu 22.04+, Debian 12+, macOS 12+ ship one)`,
+    );
+  return pass(
+    name,
+    `OpenSSH ${major}.${minor} (KnownHostsCommand needs ${MIN_OPENSSH.major}.${MIN_OPENSSH.minor}+)`,
+  );
+}
+
 const HARDWARE_KEY_TYPES = /\((ED25519-SK|ECDSA-SK)\)\s*$/;
 
 async function checkSshAgent(run: CommandRunner, requireHardwareKeys: boolean): Promise<CheckResult> {
@@ -249,6 +279,7 @@ export async function runPreflight(
   }
   const requireHardwareKeys =
     config === undefined ? false : booleanValue(config, "titan:requireHardwareKeys");
+  results.push(await checkSshClient(env.run));
   results.push(await checkSshAgent(env.run, requireHardwareKeys));
   results.push(checkPolicyPack(env.fileExists, options.policyPackageJsonPaths));
   return results;

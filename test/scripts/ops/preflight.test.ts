@@ -38,6 +38,7 @@ function healthyScript(config: object = healthyConfig): Script {
     "pulumi stack --show-name": { stdout: "prod\n" },
     "pulumi config --show-secrets=false --json": { stdout: JSON.stringify(config) },
     "ssh-add -l": { stdout: "256 SHA256:abc alice@yubikey (ED25519-SK)\n" },
+    "ssh -V": { stderr: "OpenSSH_9.6p1 Ubuntu-3ubuntu13.5, OpenSSL 3.0.13 30 Jan 2024\n" },
   };
 }
 
@@ -188,6 +189,33 @@ describe("preflight", () => {
       }),
     );
     expect(softKey[0]?.detail).toContain("requireHardwareKeys");
+  });
+
+  it("fails on an OpenSSH client without KnownHostsCommand (before 8.5), or none, naming the fix", async () => {
+    const old = await failures(
+      environment({
+        ...healthyScript(),
+        "ssh -V": { stderr: "OpenSSH_8.2p1 Ubuntu-4ubuntu0.11, OpenSSL 1.1.1f\n" },
+      }),
+    );
+    expect(old.map((r) => [r.name, r.detail])).toEqual([
+      [
+        "OpenSSH client",
+        "OpenSSH 8.2 has no KnownHostsCommand, which every connection to the droplets uses to check the host key pinned in state",
+      ],
+    ]);
+    expect(old[0]?.fix).toContain("install OpenSSH 8.5 or later");
+    const { "ssh -V": _v, ...noSsh } = healthyScript();
+    expect((await failures(environment(noSsh)))[0]?.detail).toBe("ssh is not installed");
+    const odd = await failures(
+      environment({ ...healthyScript(), "ssh -V": { stderr: "Dropbear v2022.83\n" } }),
+    );
+    expect(odd[0]?.detail).toBe("cannot read the version from 'Dropbear v2022.83'");
+  });
+
+  it("accepts OpenSSH 8.5 exactly and a later major", async () => {
+    for (const v of ["OpenSSH_8.5p1, OpenSSL 1.1.1k", "OpenSSH_10.0p2, LibreSSL 3.3.6"])
+      expect(await failures(environment({ ...healthyScript(), "ssh -V": { stderr: v } }))).toEqual([]);
   });
 
   it("fails when the policy pack is not installed", async () => {
