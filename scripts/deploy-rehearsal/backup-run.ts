@@ -3,6 +3,9 @@
 // drill latest` with the docker runtime exactly as the stack installs it (only host paths
 // re-rooted, a local restic repository), the drill's counts compared with the seeded ones, and
 // the live stores checked afterwards (running, healthy, nats not paused, no scratch left).
+// Titan's state directories are seeded as uid 1001 with `docker exec` into the running stand-ins
+// that mount them (execution's flags written in its working directory), and the writers the
+// backup pauses must be running, healthy and not paused afterwards; brain's old snapshots pruned.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -11,7 +14,7 @@ import { buildBackupEnv } from "../../infra/builders/backup/backup-env";
 import { buildBackupScript } from "../../infra/builders/backup/backup-script";
 import { buildCredentialsFile } from "../../infra/builders/backup/credentials";
 import { BACKUP_PATHS, spacesRepository } from "../../infra/builders/backup/paths";
-import { tradingBackupEnvInput } from "../../infra/builders/backup/trading-host";
+import { BRAIN_SNAPSHOT_PRUNING, tradingBackupEnvInput } from "../../infra/builders/backup/trading-host";
 import { parseStackConfig } from "../../infra/config/parse";
 import { NATS_STREAMS } from "../../infra/model/nats-permissions";
 import { REDIS_CONF_PATH } from "../../infra/model/paths";
@@ -35,6 +38,38 @@ import { envValue } from "./nats-auth";
 import { localTag } from "./stand-ins";
 
 const SEED = { rows: 240, messages: 120, redisKeys: 25 };
+/** brain/backups: 64 snapshots 10 days old and 6 of the last minutes; 2 dead letters in dlq. */
+const BRAIN_SEED = { old: 64, recent: 6, deadLetters: 2 };
+/**
+ * What each state directory gets, as sh run as the container's user in the directory (execution:
+ * its working directory, where execution-rs writes its flags). Plain files: the stand-ins have no
+ * redb or SQLite; the round-trip test copies a live SQLite database.
+ */
+function stateSeed(name: string): string {
+  const bytes = (n: number, f: string) => `head -c ${n} /dev/urandom > ${f}`;
+  switch (name) {
+    case "execution":
+      return [bytes(262144, "titan_execution.redb"), ": > system.halt", ": > execution.armed"].join(" && ");
+    case "ai-quant":
+      return ["", "-wal", "-shm"].map((x) => bytes(32768, `strategic_memory.db${x}`)).join(" && ");
+    case "powerlaw-lab":
+      return `echo '{"histories":{}}' > powerlaw_state.json`;
+    case "brain": {
+      const at = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 19).replace("T", " ");
+      const files = Array.from({ length: BRAIN_SEED.old + BRAIN_SEED.recent }, (_, i) => {
+        const ago = i < BRAIN_SEED.old ? 10 * 86_400_000 + i * 60_000 : (i - BRAIN_SEED.old) * 60_000;
+        return `echo '{}' > backups/backup_${i}.json && touch -d '${at(ago)}' backups/backup_${i}.json`;
+      });
+      const dlq = Array.from(
+        { length: BRAIN_SEED.deadLetters },
+        (_, i) => `echo '[]' > dlq/ingestion_fail_${i}.json`,
+      );
+      return ["mkdir -p backups dlq", ...files, ...dlq].join(" && ");
+    }
+    default:
+      throw new Error(`no seed for state directory ${name}`);
+  }
+}
 /** The stream brain creates that the seed fills (brain's contract lists it in streamsCreated). */
 const SEED_STREAM = "TITAN_EVT";
 const SEED_CONTAINER = "rehearsal-seed-nats";
@@ -146,6 +181,7 @@ export async function rehearseBackup(ctx: BackupContext): Promise<BackupStep[]> 
   });
   if (prod.runtime.kind !== "docker") throw new Error("the stack's backup runtime is not docker");
   const names = prod.runtime.containers;
+  const runtime = prod.runtime;
   const byName = (n: string) =>
     need(
       ctx.containers.find((c) => c.name === n),
@@ -314,13 +350,58 @@ export async function rehearseBackup(ctx: BackupContext): Promise<BackupStep[]> 
     }
   };
 
+  /** Each state directory's container (the one bind-mounting its host path) and path inside it. */
+  const stateMounts = prod.runtime.stateDirs.map((d) => {
+    const c = need(
+      ctx.containers.find((x) => x.mounts?.some((m) => m.type === "bind" && m.source === d.path)),
+      `container mounting ${d.path}`,
+    );
+    const target = need(c.mounts?.find((m) => m.source === d.path)?.target, `mount of ${d.path}`);
+    return { dir: d, container: c, target };
+  });
+
+  /** Seeds each state directory through its running container, as its user; files counted there. */
+  const stateFiles = async () => {
+    const files: Record<string, number> = {};
+    const flags: Record<string, boolean> = {};
+    const users = new Set<string>();
+    for (const { dir, container, target } of stateMounts) {
+      // execution: no cd, its flags go where execution-rs writes them, its working directory.
+      const cd = container.workingDir === target ? `[ "$(pwd)" = '${target}' ] || exit 3` : `cd '${target}'`;
+      const r = await docker([
+        "exec",
+        container.name,
+        "sh",
+        "-c",
+        `${cd} && ${stateSeed(dir.name)} && id -u && find . -type f | wc -l`,
+      ]);
+      if (r.code !== 0) throw failure(`seeding ${dir.name} in ${container.name}`, r);
+      const [uid, count] = r.stdout.trim().split("\n").slice(-2);
+      users.add(`${container.name} uid ${uid}`);
+      files[dir.name] = Number(count);
+      for (const f of dir.flags ?? []) {
+        const t = await docker(["exec", container.name, "test", "-e", `${target}/${f}`]);
+        flags[`${dir.name}/${f}`] = t.code === 0;
+      }
+    }
+    return { files, flags, users: [...users] };
+  };
+
   await step("seed live stores", async () => {
-    const [pg, keys, js] = await Promise.all([rows(), redisKeys(), streamMessages()]);
-    seeded = { ...pg, ...js, redisKeys: keys };
+    const [pg, keys, js, state] = await Promise.all([rows(), redisKeys(), streamMessages(), stateFiles()]);
+    seeded = { ...pg, ...js, redisKeys: keys, stateFiles: state.files, flags: state.flags };
     const want = `${SEED.rows} rows, ${SEED.messages} messages, ${SEED.redisKeys} keys`;
     const got = `${pg.rows} rows, ${js.messages} messages, ${keys} keys`;
     if (got !== want) throw new Error(`seeded ${got}, meant ${want}`);
-    return `postgres ${pg.table} ${pg.rows} rows (psql as the stack's user); redis ${keys} keys (requirepass); nats ${js.stream} ${js.messages} messages (nats.js as brain, TLS)`;
+    const brain = BRAIN_SEED.old + BRAIN_SEED.recent + BRAIN_SEED.deadLetters;
+    if (state.files.brain !== brain)
+      throw new Error(`seeded brain ${state.files.brain} files, meant ${brain}`);
+    const notOwner = state.users.filter((u) => !u.endsWith("uid 1001"));
+    if (notOwner.length) throw new Error(`state seeded as ${notOwner.join(", ")}, not uid 1001`);
+    const stateDetail = Object.entries(state.files)
+      .map(([n, c]) => `${n} ${c}`)
+      .join(", ");
+    return `postgres ${pg.table} ${pg.rows} rows (psql as the stack's user); redis ${keys} keys (requirepass); nats ${js.stream} ${js.messages} messages (nats.js as brain, TLS); state files ${stateDetail} (docker exec as uid 1001)`;
   });
 
   await step("titan-backup init", async () => {
@@ -333,8 +414,17 @@ export async function rehearseBackup(ctx: BackupContext): Promise<BackupStep[]> 
     const r = await backup(["run"]);
     if (r.code !== 0 || !r.stderr.includes("titan-backup: backup complete"))
       throw failure("titan-backup run", r);
-    const paused = r.stderr.split("\n").find((l) => l.includes("JetStream paused")) ?? "";
-    return `backup complete; ${paused.replace(/^titan-backup: /, "")}`;
+    const lines = r.stderr.split("\n").map((l) => l.replace(/^titan-backup: /, ""));
+    const paused = lines.filter((l) => / paused for /.test(l));
+    // Every directory whose writer holds a live database was copied with that writer paused.
+    const notPaused = runtime.stateDirs
+      .filter((d) => d.pauseContainer !== undefined)
+      .filter((d) => !paused.some((l) => l.startsWith(`${d.name} paused for `)));
+    if (notPaused.length)
+      throw new Error(`not copied paused: ${notPaused.map((d) => d.name).join(", ")}; ${lastLine(r.stderr)}`);
+    const pruned = lines.find((l) => l.startsWith("pruned ")) ?? "no pruning line";
+    const short = (l: string) => l.replace(/ while .*$/, "");
+    return `backup complete; ${paused.map(short).join(", ")}; ${pruned.replace(/ from .*$/, "")}`;
   });
 
   await step("titan-backup snapshots", async () => {
@@ -358,10 +448,32 @@ export async function rehearseBackup(ctx: BackupContext): Promise<BackupStep[]> 
     return `restored ${compared.detail}`;
   });
 
+  await step("brain snapshots pruned", async () => {
+    const brain = need(
+      stateMounts.find((m) => `${m.dir.path}/backups` === BRAIN_SNAPSHOT_PRUNING.dir),
+      "brain's state directory",
+    );
+    const r = await docker([
+      "exec",
+      brain.container.name,
+      "sh",
+      "-c",
+      `cd '${brain.target}' && ls backups | wc -l && ls dlq | wc -l && ls backups | grep -c '^backup_[0-9]*\\.json$'`,
+    ]);
+    if (r.code !== 0) throw failure(`listing brain's snapshots in ${brain.container.name}`, r);
+    const [snapshots, deadLetters] = r.stdout.trim().split("\n").map(Number);
+    const keep = BRAIN_SNAPSHOT_PRUNING.keepNewest;
+    if (snapshots !== keep || deadLetters !== BRAIN_SEED.deadLetters)
+      throw new Error(
+        `brain has ${snapshots} snapshots and ${deadLetters} dead letters; meant the newest ${keep} and ${BRAIN_SEED.deadLetters}`,
+      );
+    return `${BRAIN_SEED.old + BRAIN_SEED.recent} seeded (${BRAIN_SEED.old} older than ${BRAIN_SNAPSHOT_PRUNING.keepDays} days): the newest ${keep} kept; ${deadLetters} dead letters untouched`;
+  });
+
   await step(
     "live stores after",
     async () => {
-      const stores = [names.postgres, names.redis, names.nats];
+      const stores = [names.postgres, names.redis, names.nats, ...stateMounts.map((m) => m.container.name)];
       const state = new Map<string, string>();
       const first = new Map<string, string>();
       const since = Date.now();
@@ -389,7 +501,7 @@ export async function rehearseBackup(ctx: BackupContext): Promise<BackupStep[]> 
       const bad = [...state].filter(([, s]) => s !== "healthy");
       if (bad.length) throw new Error(bad.map(([n, s]) => `${n} ${s}`).join(", "));
       const waited = [...first].filter(([, s]) => s !== "healthy");
-      return `${stores.join(", ")} running and healthy, ${names.nats} not paused${
+      return `${stores.join(", ")} running and healthy, none paused${
         waited.length
           ? ` (at first ${waited.map(([n, s]) => `${n} ${s}`).join(", ")}, healthy after ${Math.round((Date.now() - since) / 1000)} s: docker pause marks a container unhealthy until its next probe)`
           : ""

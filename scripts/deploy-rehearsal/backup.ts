@@ -38,6 +38,7 @@ export function rehearsalBackupInput(
   const host = (p: string) => `${o.hostRoot.replace(/\/+$/, "")}${p}`;
   return {
     ...prod,
+    ...(prod.pruning ? { pruning: { ...prod.pruning, dir: host(prod.pruning.dir) } } : {}),
     repository: o.repository,
     credentialsFile: host(prod.credentialsFile),
     cacheDir: host(prod.cacheDir),
@@ -48,6 +49,7 @@ export function rehearsalBackupInput(
       ...prod.runtime,
       jetstreamDir: host(prod.runtime.jetstreamDir),
       redisRdb: host(prod.runtime.redisRdb),
+      stateDirs: prod.runtime.stateDirs.map((d) => ({ ...d, path: host(d.path) })),
     },
   };
 }
@@ -59,6 +61,10 @@ export interface Seeded {
   stream: string;
   messages: number;
   redisKeys: number;
+  /** Files per state directory, counted in the live containers after seeding. */
+  stateFiles: Record<string, number>;
+  /** Flag files (`execution/system.halt`) and whether they were there. */
+  flags: Record<string, boolean>;
 }
 
 /** The drill's counts next to the seeded ones; ok only when every seeded store came back whole. */
@@ -70,14 +76,28 @@ export function compareDrill(seeded: Seeded, drill: DrillResult): { ok: boolean;
     [`${seeded.stream} messages`, seeded.messages, messages],
     ["redis keys", seeded.redisKeys, drill.redisKeys],
   ];
-  const ok = parts.every(([, want, got]) => want === got);
+  const files: [string, number, number | "absent" | undefined][] = Object.entries(seeded.stateFiles).map(
+    ([name, n]) => [`${name} files`, n, drill.stateDirs.find((d) => d.name === name)?.files],
+  );
+  const flags: [string, boolean, boolean | undefined][] = Object.entries(seeded.flags).map(([file, p]) => [
+    file,
+    p,
+    drill.flags.find((f) => f.file === file)?.present,
+  ]);
+  const ok = [...parts, ...files, ...flags].every(([, want, got]) => want === got);
+  const flagWord = (p: boolean | undefined) => (p === undefined ? "not reported" : p ? "present" : "absent");
   return {
     ok,
-    detail: parts
-      .map(([what, want, got]) =>
+    detail: [
+      ...[...parts, ...files].map(([what, want, got]) =>
         want === got ? `${what} ${got}` : `${what}: seeded ${want}, restored ${got ?? "none"}`,
-      )
-      .join("; "),
+      ),
+      ...flags.map(([file, want, got]) =>
+        want === got
+          ? `${file} ${flagWord(got)}`
+          : `${file}: seeded ${flagWord(want)}, restored ${flagWord(got)}`,
+      ),
+    ].join("; "),
   };
 }
 

@@ -1,5 +1,7 @@
 // The drill's two text interfaces, parsed here so the shell stays small: `titan-backup snapshots`
 // (restic's JSON) to choose a snapshot for --at, and `titan-backup drill` (tab-separated lines).
+// Lines of a store it does not know are skipped, so an older parser reads a newer drill's output
+// and this one reads an older drill's (no `state` or `flag` lines: empty lists).
 import { z } from "zod";
 
 const Snapshots = z.array(z.object({ id: z.string(), short_id: z.string().optional(), time: z.string() }));
@@ -40,6 +42,10 @@ export interface DrillResult {
   tables: { name: string; rows: number }[];
   streams: { name: string; messages: number }[];
   redisKeys: number;
+  /** Titan's state directories: files restored per directory, or absent from the snapshot. */
+  stateDirs: { name: string; files: number | "absent" }[];
+  /** Flag files (`execution/system.halt`): whether each came back. */
+  flags: { file: string; present: boolean }[];
 }
 
 function count(text: string, what: string): number {
@@ -53,6 +59,8 @@ export function parseDrillOutput(text: string): DrillResult {
   const tables: DrillResult["tables"] = [];
   let streams: DrillResult["streams"] = [];
   let redisKeys: number | undefined;
+  const stateDirs: DrillResult["stateDirs"] = [];
+  const flags: DrillResult["flags"] = [];
   let ok = false;
   for (const line of text.split("\n")) {
     const [store, item = "", value = ""] = line.split("\t");
@@ -64,14 +72,27 @@ export function parseDrillOutput(text: string): DrillResult {
         (a.stream_detail ?? []).map((s) => ({ name: s.name, messages: s.state.messages })),
       );
     } else if (store === "redis") redisKeys = count(value, "redis keys");
-    else if (store === "drill" && item === "ok") ok = true;
+    else if (store === "state")
+      stateDirs.push({ name: item, files: value === "absent" ? "absent" : count(value, `state ${item}`) });
+    else if (store === "flag") {
+      if (value !== "present" && value !== "absent")
+        throw new Error(`drill output: flag ${item} is '${value}', not present or absent`);
+      flags.push({ file: item, present: value === "present" });
+    } else if (store === "drill" && item === "ok") ok = true;
   }
   if (!ok || !snapshot || redisKeys === undefined) {
     throw new Error(
       "the drill did not finish (no 'drill ok' line): see its error above; the scratch was removed",
     );
   }
-  return { snapshot, tables, streams: streams.sort((a, b) => a.name.localeCompare(b.name)), redisKeys };
+  return {
+    snapshot,
+    tables,
+    streams: streams.sort((a, b) => a.name.localeCompare(b.name)),
+    redisKeys,
+    stateDirs,
+    flags,
+  };
 }
 
 /** A plain-text table of what the restored snapshot holds. */
@@ -80,6 +101,12 @@ export function renderDrill(r: DrillResult): string {
     ...r.tables.map((t): [string, string, string] => ["postgres", t.name, `${t.rows} rows`]),
     ...r.streams.map((s): [string, string, string] => ["jetstream", s.name, `${s.messages} messages`]),
     ["redis", "all databases", `${r.redisKeys} keys`],
+    ...r.stateDirs.map((d): [string, string, string] => [
+      "state",
+      d.name,
+      d.files === "absent" ? "not in snapshot" : `${d.files} files`,
+    ]),
+    ...r.flags.map((f): [string, string, string] => ["flag", f.file, f.present ? "present" : "absent"]),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0), 5));
   const fmt = (row: readonly string[]) =>

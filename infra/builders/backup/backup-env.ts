@@ -3,11 +3,47 @@
 // - docker: the stores are the stack's containers (nats, postgres, redis) on the trading host, and
 //   the drill's scratch servers are throwaway containers of the same images on network none;
 // - local: the stores are processes on this machine (the real-program tests use this).
+// Titan's state directories on the data volume (stateDirs) are copied as files: a directory whose
+// writer holds a live database is copied while that writer is frozen (docker: `docker pause` of its
+// container; local: SIGSTOP to the process group in a pid file), the others live.
 
 import { PORTS } from "../../model/ports";
 import { type BackupRetention, forgetPolicyArgs } from "./retention";
 
 const PATH_PATTERN = /^\/[A-Za-z0-9._/-]*$/;
+
+/** One of Titan's state directories on the data volume, as the backup copies it. */
+export interface StateDir {
+  /** Its name in the snapshot (`state/<name>`) and in the drill's output. */
+  name: string;
+  /** Host path of the directory. */
+  path: string;
+  /**
+   * Files whose presence is the state (execution's `system.halt`, `execution.armed`): the drill
+   * says whether each came back.
+   */
+  flags?: readonly string[];
+}
+
+export interface DockerStateDir extends StateDir {
+  /** The container that writes it, paused for the copy; absent: copied live (files written whole). */
+  pauseContainer?: string;
+}
+
+export interface LocalStateDir extends StateDir {
+  /** Pid file of a process-group leader stopped (SIGSTOP) for the copy; absent: copied live. */
+  stopPidFile?: string;
+}
+
+/** Pruning of brain's state snapshots (Titan writes one a minute and never deletes them). */
+export interface SnapshotPruning {
+  /** The directory whose old regular files are deleted (brain's `data/backups`), nothing else. */
+  dir: string;
+  /** Files older than this many days go... */
+  keepDays: number;
+  /** ...except the newest this many, whatever their age (a stopped brain keeps its last ones). */
+  keepNewest: number;
+}
 
 export interface DockerRuntime {
   kind: "docker";
@@ -18,6 +54,7 @@ export interface DockerRuntime {
   redisRdb: string;
   /** redis.conf inside the redis container: redis-cli reads requirepass from it, never argv. */
   redisConfPath: string;
+  stateDirs: readonly DockerStateDir[];
 }
 
 export interface LocalRuntime {
@@ -32,6 +69,7 @@ export interface LocalRuntime {
   natsPidFile: string;
   /** Unprivileged user the scratch PostgreSQL runs as (initdb refuses root). */
   runAs: string;
+  stateDirs: readonly LocalStateDir[];
   scratchPorts: { pg: number; nats: number; natsMonitor: number; redis: number };
 }
 
@@ -49,6 +87,8 @@ export interface BackupEnvInput {
   runtime: DockerRuntime | LocalRuntime;
   /** restic check --read-data-subset (default 10%). */
   checkReadSubset?: string;
+  /** Old brain snapshots deleted after each successful backup; absent: nothing is pruned. */
+  pruning?: SnapshotPruning;
 }
 
 /** Single-quoted for sh; refuses what cannot be quoted safely. */
@@ -69,6 +109,41 @@ function port(key: string, value: number): number {
 }
 
 const CONTAINER = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const STATE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const FLAG_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * STATE_DIRS ('name:path:pause|live' words) and STATE_FLAGS ('name/file' words), checked so that
+ * neither can hold a space, a colon or a quote; `pausing` says whether a directory's writer is frozen.
+ */
+function stateDirLines(dirs: readonly StateDir[], pausing: (d: StateDir) => boolean): string[] {
+  const seen = new Set<string>();
+  for (const d of dirs) {
+    if (!STATE_NAME.test(d.name)) throw new Error(`stateDirs: '${d.name}' is not a plain directory name`);
+    if (seen.has(d.name)) throw new Error(`stateDirs: '${d.name}' is listed twice`);
+    seen.add(d.name);
+    // PATH_PATTERN admits no colon and no space: a word of STATE_DIRS splits back unambiguously.
+    path(`stateDirs.${d.name}`, d.path);
+    for (const f of d.flags ?? [])
+      if (!FLAG_FILE.test(f)) throw new Error(`stateDirs.${d.name}: flag '${f}' is not a plain file name`);
+  }
+  const words = dirs.map((d) => `${d.name}:${d.path}:${pausing(d) ? "pause" : "live"}`);
+  const flags = dirs.flatMap((d) => (d.flags ?? []).map((f) => `${d.name}/${f}`));
+  return [`STATE_DIRS=${shellQuote(words.join(" "))}`, `STATE_FLAGS=${shellQuote(flags.join(" "))}`];
+}
+
+/** A bash `case` over the state directories' names, one branch each; others fall through to `fallback`. */
+function caseOf(
+  dirs: readonly StateDir[],
+  branch: (d: StateDir) => string | undefined,
+  fallback: string,
+): string {
+  const arms = dirs.flatMap((d) => {
+    const b = branch(d);
+    return b === undefined ? [] : [`${d.name}) ${b} ;;`];
+  });
+  return `case "$1" in ${[...arms, `*) ${fallback} ;;`].join(" ")} esac`;
+}
 
 function dockerHooks(rt: DockerRuntime): string[] {
   for (const [k, v] of Object.entries(rt.containers)) {
@@ -76,6 +151,10 @@ function dockerHooks(rt: DockerRuntime): string[] {
   }
   const { postgres, redis, nats } = rt.containers;
   const conf = path("redisConfPath", rt.redisConfPath);
+  for (const d of rt.stateDirs)
+    if (d.pauseContainer !== undefined && !CONTAINER.test(d.pauseContainer))
+      throw new Error(`stateDirs.${d.name}.pauseContainer: '${d.pauseContainer}' is not a container name`);
+  const container = (d: DockerStateDir) => d.pauseContainer;
   // Scratch containers: network none, named titan-drill-*, images of the live containers (no pull).
   return [
     `JETSTREAM_DIR=${shellQuote(path("jetstreamDir", rt.jetstreamDir))}`,
@@ -84,6 +163,12 @@ function dockerHooks(rt: DockerRuntime): string[] {
     `redis_cli() { docker exec ${redis} sh -c 'REDISCLI_AUTH="$(awk '"'"'$1=="requirepass"{gsub(/"/,"",$2);print $2}'"'"' ${conf})" exec redis-cli -h 127.0.0.1 "$@"' redis-cli "$@"; }`,
     `nats_freeze() { docker pause ${nats} >/dev/null; }`,
     `nats_thaw() { docker unpause ${nats} >/dev/null; }`,
+    ...stateDirLines(rt.stateDirs, (d) => container(d) !== undefined),
+    // The writer's state: running (pause it), or anything else (paused by someone else, exited,
+    // absent): no process of it writes, so the directory is copied as it is.
+    `state_writer() { ${caseOf(rt.stateDirs, (d) => (container(d) ? `docker inspect -f '{{.State.Status}}' ${container(d)} 2>/dev/null || echo absent` : undefined), "echo none")}; }`,
+    `state_freeze() { ${caseOf(rt.stateDirs, (d) => (container(d) ? `docker pause ${container(d)} >/dev/null` : undefined), "return 1")}; }`,
+    `state_thaw() { ${caseOf(rt.stateDirs, (d) => (container(d) ? `docker unpause ${container(d)} >/dev/null` : undefined), "return 1")}; }`,
     `image_of() { docker inspect -f '{{.Config.Image}}' "$1"; }`,
     // POSTGRES_DB=postgres: the entrypoint would otherwise create a database named after
     // POSTGRES_USER (titan), and `pg_restore --create` of titan.dump then fails on it.
@@ -108,6 +193,14 @@ function localHooks(rt: LocalRuntime): string[] {
   const mon = port("scratchPorts.natsMonitor", sp.natsMonitor);
   const redisPort = port("scratchPorts.redis", sp.redis);
   const pid = shellQuote(path("natsPidFile", rt.natsPidFile));
+  const pidFile = (d: LocalStateDir) =>
+    d.stopPidFile === undefined
+      ? undefined
+      : shellQuote(path(`stateDirs.${d.name}.stopPidFile`, d.stopPidFile));
+  // The writer leads its own process group: SIGSTOP to the group freezes every process of it, as
+  // `docker pause` freezes every process of a container.
+  const signal = (sig: string) => (d: LocalStateDir) =>
+    pidFile(d) ? `kill -${sig} -- "-$(cat ${pidFile(d)})"` : undefined;
   return [
     `PATH=${shellQuote(path("pgBinDir", rt.pgBinDir))}:$PATH`,
     `JETSTREAM_DIR=${shellQuote(path("jetstreamDir", rt.jetstreamDir))}`,
@@ -116,6 +209,10 @@ function localHooks(rt: LocalRuntime): string[] {
     `redis_cli() { redis-cli -h 127.0.0.1 -p ${port("redisPort", rt.redisPort)} "$@"; }`,
     `nats_freeze() { kill -STOP "$(cat ${pid})"; }`,
     `nats_thaw() { kill -CONT "$(cat ${pid})"; }`,
+    ...stateDirLines(rt.stateDirs, (d) => pidFile(d) !== undefined),
+    `state_writer() { ${caseOf(rt.stateDirs, (d) => (pidFile(d) ? `{ kill -0 "$(cat ${pidFile(d)} 2>/dev/null)" 2>/dev/null && echo running; } || echo absent` : undefined), "echo none")}; }`,
+    `state_freeze() { ${caseOf(rt.stateDirs, signal("STOP"), "return 1")}; }`,
+    `state_thaw() { ${caseOf(rt.stateDirs, signal("CONT"), "return 1")}; }`,
     `scratch_pg_start() { chmod o+x "$DRILL_DIR" && mkdir -p "$1/pg" && chown ${rt.runAs} "$1" "$1/pg" && runuser -u ${rt.runAs} -- initdb -D "$1/pg/data" -U "$PG_USER" --auth=trust >/dev/null && runuser -u ${rt.runAs} -- pg_ctl -D "$1/pg/data" -l "$1/pg/log" -o "-k $1/pg -p ${pgPort} -c listen_addresses=" start >/dev/null; }`,
     `scratch_pg_exec() { PGHOST="$SCRATCH/pg" PGPORT=${pgPort} "$@"; }`,
     `scratch_pg_stop() { [ -f "$1/pg/data/postmaster.pid" ] && runuser -u ${rt.runAs} -- pg_ctl -D "$1/pg/data" -m immediate -w stop >/dev/null; }`,
@@ -125,6 +222,20 @@ function localHooks(rt: LocalRuntime): string[] {
     `scratch_redis_start() { redis-server --port ${redisPort} --bind 127.0.0.1 --dir "$1/redis" --dbfilename dump.rdb --appendonly no --save '' --daemonize yes --pidfile "$1/redis.pid" --logfile "$1/redis.log"; }`,
     `scratch_redis_cli() { shift; redis-cli -h 127.0.0.1 -p ${redisPort} "$@"; }`,
     `scratch_redis_stop() { [ -f "$1/redis.pid" ] && redis-cli -h 127.0.0.1 -p ${redisPort} shutdown nosave >/dev/null; }`,
+  ];
+}
+
+/** PRUNE_DIR (empty: no pruning), PRUNE_KEEP_DAYS, PRUNE_KEEP_NEWEST. */
+function pruningLines(p: SnapshotPruning | undefined): string[] {
+  if (p === undefined) return ["PRUNE_DIR=''", "PRUNE_KEEP_DAYS=7", "PRUNE_KEEP_NEWEST=1"];
+  if (!Number.isInteger(p.keepDays) || p.keepDays < 1)
+    throw new Error(`pruning.keepDays: ${p.keepDays} is not a positive whole number of days`);
+  if (!Number.isInteger(p.keepNewest) || p.keepNewest < 1)
+    throw new Error(`pruning.keepNewest: ${p.keepNewest} is not a positive whole number`);
+  return [
+    `PRUNE_DIR=${shellQuote(path("pruning.dir", p.dir))}`,
+    `PRUNE_KEEP_DAYS=${p.keepDays}`,
+    `PRUNE_KEEP_NEWEST=${p.keepNewest}`,
   ];
 }
 
@@ -154,10 +265,16 @@ export function buildBackupEnv(input: BackupEnvInput): string {
     `KEEP_MONTHLY=${monthly}`,
     `CHECK_READ_SUBSET=${shellQuote(subset)}`,
     `PG_USER=${input.pgUser}`,
+    ...pruningLines(input.pruning),
     "REDIS_SAVE_TIMEOUT=300",
     "DRILL_START_TIMEOUT=120",
     ...(input.runtime.kind === "docker" ? dockerHooks(input.runtime) : localHooks(input.runtime)),
   ];
   if (input.spoolDir === input.drillDir) throw new Error("spoolDir and drillDir must differ");
+  const prune = input.pruning?.dir;
+  if (prune !== undefined && !input.runtime.stateDirs.some((d) => prune.startsWith(`${d.path}/`)))
+    throw new Error(
+      `pruning.dir: '${prune}' is not inside one of the state directories; nothing else is pruned`,
+    );
   return `${lines.join("\n")}\n`;
 }

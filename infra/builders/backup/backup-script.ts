@@ -3,6 +3,8 @@
 // tests run exactly this text. Postgres: one pg_dump -Fc per database, spooled and read back with
 // pg_restore --list before restic sees it, so a failed or truncated dump never becomes a snapshot.
 // Redis: BGSAVE, then its RDB. JetStream: a copy of the store taken while the server is frozen.
+// Titan's state directories on the data volume: each copied as files, a live database's with its
+// writer frozen (copy_state). After a successful snapshot, brain's old state snapshots are pruned.
 
 /** Text of /usr/local/sbin/titan-backup (bash). */
 export function buildBackupScript(): string {
@@ -10,11 +12,13 @@ export function buildBackupScript(): string {
 }
 
 const BACKUP_SCRIPT = `#!/bin/bash
-# Managed by the Titan Pulumi program (infra/builders/backup/scripts.ts): do not edit on the host.
+# Managed by the Titan Pulumi program (infra/builders/backup/backup-script.ts): do not edit on the host.
 # titan-backup init | run | check | snapshots | drill SNAPSHOT | notify-failure UNIT
 # Reads the non-secret settings and the store hooks from $TITAN_BACKUP_ENV, the repository key and
 # the Spaces key from the root-only credentials file that names. Nothing here deletes live data:
-# the only deletions are the spool, the drill's scratch and \`restic forget\` of expired snapshots.
+# the only deletions are the spool, the drill's scratch, \`restic forget\` of expired snapshots and,
+# after a snapshot that holds them was saved, brain's own old state snapshots (prune_snapshots:
+# regular files directly in PRUNE_DIR only).
 set -euo pipefail
 umask 077
 
@@ -69,10 +73,16 @@ cmd_init() {
 }
 
 FROZEN=0
+FROZEN_STATE=""
 cleanup_run() {
   if [ "$FROZEN" = 1 ]; then nats_thaw || log "could not resume NATS: resume it by hand"; fi
+  if [ -n "$FROZEN_STATE" ]; then
+    state_thaw "$FROZEN_STATE" || log "could not resume the writer of $FROZEN_STATE: resume it by hand"
+  fi
   rm -rf "$SPOOL_DIR"
 }
+
+now_ms() { date +%s%3N; }
 
 dump_postgres() {
   local dbs db
@@ -122,6 +132,76 @@ copy_jetstream() {
   log "JetStream paused for $(($(date +%s) - start))s while its store was copied"
 }
 
+# Titan's state directories, each into $SPOOL_DIR/state/NAME, owners and times kept (cp -a).
+# 'pause': the writer holds a live database (execution's redb, ai-quant's SQLite with its -wal and
+# -shm, powerlaw-lab's state file), so it is frozen for the length of a local copy of its one
+# directory, then resumed; one writer at a time, the upload happens after. A frozen process
+# (docker pause: the cgroup freezer; local: SIGSTOP) is stopped between system calls, so the copy,
+# read from the page cache, is the directory exactly as a power cut at that instant would leave it
+# if every write had reached the disk: crash-consistent. redb and SQLite recover such a copy on open
+# (redb falls back to its last committed transaction; SQLite replays the WAL or rolls back a hot
+# journal, both copied in the same directory); a transaction in flight at the pause is missing.
+# powerlaw-lab rewrites its JSON whole every 60 s: a pause between its truncate and its write would
+# keep an empty file (a window of microseconds; the previous day's snapshot is the fallback).
+# The pause is logged in milliseconds; it lasts as long as the copy (a redb of some MiB: well under
+# a second). 'live': files written once and never rewritten (brain's snapshots, dead letters):
+# copied while brain runs, never paused (it is the orchestrator); the one being written at that
+# instant may be partial, every earlier one is whole.
+# A directory that does not exist is logged and left out, not fatal: a host or topology without
+# that service must not lose its Postgres, JetStream and Redis backup; the drill lists the absent.
+copy_state() {
+  local entry name dir mode writer start
+  mkdir -p "$SPOOL_DIR/state"
+  for entry in $STATE_DIRS; do
+    IFS=: read -r name dir mode <<<"$entry"
+    if [ ! -d "$dir" ]; then
+      log "state directory $name ($dir) does not exist on this host: not in this snapshot"
+      continue
+    fi
+    if [ "$mode" != pause ]; then
+      cp -a "$dir" "$SPOOL_DIR/state/$name" || die "copying $dir failed; no snapshot was made"
+      log "$name copied without pausing its writer"
+      continue
+    fi
+    writer="$(state_writer "$name")"
+    if [ "$writer" != running ]; then
+      # Nothing of it runs (exited, absent) or someone else paused it: no write in flight.
+      cp -a "$dir" "$SPOOL_DIR/state/$name" || die "copying $dir failed; no snapshot was made"
+      log "$name copied without a pause: its writer is $writer"
+      continue
+    fi
+    start="$(now_ms)"
+    state_freeze "$name" || die "could not pause the writer of $name; no snapshot was made"
+    FROZEN_STATE="$name"
+    cp -a "$dir" "$SPOOL_DIR/state/$name" || die "copying $dir failed; no snapshot was made"
+    state_thaw "$name" || die "could not resume the writer of $name after the copy: resume it by hand"
+    FROZEN_STATE=""
+    log "$name paused for $(($(now_ms) - start)) ms while $dir was copied"
+  done
+}
+
+# brain's state snapshots: Titan writes one a minute and deletes none. Deleted here: regular files
+# directly in PRUNE_DIR (no subdirectory, no symlink, nothing elsewhere) older than PRUNE_KEEP_DAYS
+# days, except the newest PRUNE_KEEP_NEWEST files whatever their age, so a brain stopped for weeks
+# keeps its last snapshots. Runs only after restic saved a snapshot holding them.
+prune_snapshots() {
+  local cutoff n=0 kept=0 mtime file
+  [ -n "$PRUNE_DIR" ] || return 0
+  if [ ! -d "$PRUNE_DIR" ]; then
+    log "no $PRUNE_DIR: no brain snapshot to prune"
+    return 0
+  fi
+  cutoff=$(($(date +%s) - PRUNE_KEEP_DAYS * 86400))
+  while IFS=$'\\t' read -r -d '' mtime file; do
+    kept=$((kept + 1))
+    [ "$kept" -gt "$PRUNE_KEEP_NEWEST" ] || continue
+    [ "\${mtime%.*}" -lt "$cutoff" ] || continue
+    rm -f -- "$file" || return 1
+    n=$((n + 1))
+  done < <(find "$PRUNE_DIR" -mindepth 1 -maxdepth 1 -type f -printf '%T@\\t%p\\0' | sort -z -rn)
+  log "pruned $n brain snapshots older than $PRUNE_KEEP_DAYS days from $PRUNE_DIR (the newest $PRUNE_KEEP_NEWEST always kept)"
+}
+
 cmd_run() {
   require_repo
   rm -rf "$SPOOL_DIR"
@@ -130,7 +210,9 @@ cmd_run() {
   dump_postgres
   dump_redis
   copy_jetstream
+  copy_state
   restic backup --quiet --host "$BACKUP_HOST" --tag "$TAG" "$SPOOL_DIR" || die "restic backup failed"
+  prune_snapshots || die "pruning brain's snapshots in $PRUNE_DIR failed (the new snapshot was saved)"
   restic forget --quiet --host "$BACKUP_HOST" --tag "$TAG" --prune \\
     --keep-daily "$KEEP_DAILY" --keep-weekly "$KEEP_WEEKLY" --keep-monthly "$KEEP_MONTHLY" ||
     die "restic forget --prune failed (the new snapshot was saved)"
@@ -230,6 +312,25 @@ cmd_drill() {
   wait_for redis-server scratch_redis_cli "$SCRATCH" PING
   count="$(scratch_redis_cli "$SCRATCH" INFO keyspace | tr -d '\\r' | sed -n 's/^db[0-9]*:keys=\\([0-9]*\\),.*/\\1/p' | awk '{s += $1} END {print s + 0}')"
   printf 'redis\\tkeys\\t%s\\n' "$count"
+
+  # Titan's state directories: files per directory, and whether each flag file came back.
+  # Snapshots from before they were backed up, or of a host without one, say 'absent'.
+  local entry name dir mode flag
+  for entry in $STATE_DIRS; do
+    IFS=: read -r name dir mode <<<"$entry"
+    if [ -d "$files/state/$name" ]; then
+      printf 'state\\t%s\\t%s\\n' "$name" "$(find "$files/state/$name" -type f | wc -l)"
+    else
+      printf 'state\\t%s\\tabsent\\n' "$name"
+    fi
+  done
+  for flag in $STATE_FLAGS; do
+    if [ -e "$files/state/$flag" ]; then
+      printf 'flag\\t%s\\tpresent\\n' "$flag"
+    else
+      printf 'flag\\t%s\\tabsent\\n' "$flag"
+    fi
+  done
   printf 'drill\\tok\\t0\\n'
 }
 

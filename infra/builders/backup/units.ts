@@ -61,7 +61,11 @@ function timer(description: string, unit: string, onCalendar: string): string {
 /** Unit name → file text. */
 export function buildBackupUnits(input: BackupUnitsInput): Record<string, string> {
   return {
-    [BACKUP_UNITS.run]: service("Titan encrypted off-host backup (Postgres, JetStream, Redis)", "run", "4h"),
+    [BACKUP_UNITS.run]: service(
+      "Titan encrypted off-host backup (Postgres, JetStream, Redis, state files)",
+      "run",
+      "4h",
+    ),
     [BACKUP_UNITS.runTimer]: timer("Daily Titan backup", BACKUP_UNITS.run, input.schedule),
     [BACKUP_UNITS.check]: service("Titan backup repository integrity check", "check", "6h"),
     [BACKUP_UNITS.checkTimer]: timer(

@@ -68,4 +68,77 @@ describe("docker runtime hooks", () => {
       expect(run).toContain("postgres@sha256:0123");
     }
   });
+
+  it("pauses and resumes the container of each live database by name, and never brain", () => {
+    for (const [name, container] of [
+      ["execution", "titan-execution"],
+      ["ai-quant", "titan-ai-quant"],
+      ["powerlaw-lab", "titan-powerlaw-lab"],
+    ]) {
+      expect(dockerCalls(`state_freeze ${name}; state_thaw ${name}`)).toEqual([
+        ["pause", container],
+        ["unpause", container],
+      ]);
+    }
+    // brain is copied live: no hook pauses it, and asking fails without a docker call.
+    expect(dockerCalls("if state_freeze brain || state_thaw brain; then exit 9; fi")).toEqual([]);
+    expect(env).toContain(
+      "STATE_DIRS='execution:/mnt/titan-data/execution:pause ai-quant:/mnt/titan-data/ai-quant:pause powerlaw-lab:/mnt/titan-data/powerlaw-lab:pause brain:/mnt/titan-data/brain:live'",
+    );
+    expect(env).toContain("STATE_FLAGS='execution/system.halt execution/execution.armed'");
+    expect(env).toContain(
+      "PRUNE_DIR='/mnt/titan-data/brain/backups'\nPRUNE_KEEP_DAYS=7\nPRUNE_KEEP_NEWEST=60",
+    );
+  });
+});
+
+describe("state directory settings", () => {
+  const input = tradingBackupEnvInput({
+    repository: "s3:https://fra1.digitaloceanspaces.com/titan-test-backups/restic",
+    label: "test",
+    retention: { daily: 7, weekly: 4, monthly: 6 },
+  });
+  const withRuntime = (over: object) =>
+    buildBackupEnv({ ...input, runtime: { ...input.runtime, ...over } as typeof input.runtime });
+
+  it("prunes nothing outside a state directory", () => {
+    expect(() =>
+      buildBackupEnv({ ...input, pruning: { dir: "/mnt/titan-data/postgres", keepDays: 7, keepNewest: 60 } }),
+    ).toThrow(
+      "pruning.dir: '/mnt/titan-data/postgres' is not inside one of the state directories; nothing else is pruned",
+    );
+    expect(() =>
+      buildBackupEnv({ ...input, pruning: { dir: "/mnt/titan-data/brain", keepDays: 7, keepNewest: 60 } }),
+    ).toThrow("is not inside one of the state directories");
+    expect(() =>
+      buildBackupEnv({
+        ...input,
+        pruning: { dir: "/mnt/titan-data/brain/backups", keepDays: 7, keepNewest: 0 },
+      }),
+    ).toThrow("pruning.keepNewest: 0 is not a positive whole number");
+    expect(buildBackupEnv({ ...input, pruning: undefined } as typeof input)).toContain("PRUNE_DIR=''");
+  });
+
+  it("refuses names, paths and flags that the script's word lists could not carry", () => {
+    expect(() => withRuntime({ stateDirs: [{ name: "a b", path: "/x" }] })).toThrow(
+      "stateDirs: 'a b' is not a plain directory name",
+    );
+    expect(() => withRuntime({ stateDirs: [{ name: "a", path: "/x:y" }] })).toThrow(
+      "stateDirs.a: '/x:y' is not an absolute path",
+    );
+    expect(() => withRuntime({ stateDirs: [{ name: "a", path: "/x", flags: ["../halt"] }] })).toThrow(
+      "flag '../halt' is not a plain file name",
+    );
+    expect(() => withRuntime({ stateDirs: [{ name: "a", path: "/x", pauseContainer: "Bad Name" }] })).toThrow(
+      "stateDirs.a.pauseContainer: 'Bad Name' is not a container name",
+    );
+    expect(() =>
+      withRuntime({
+        stateDirs: [
+          { name: "a", path: "/x" },
+          { name: "a", path: "/y" },
+        ],
+      }),
+    ).toThrow("stateDirs: 'a' is listed twice");
+  });
 });

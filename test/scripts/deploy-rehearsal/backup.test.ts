@@ -55,7 +55,24 @@ describe("rehearsalBackupInput", () => {
         redisRdb: `/tmp/r/host${prod.runtime.kind === "docker" ? prod.runtime.redisRdb : ""}`,
         // Inside the redis container: not a host path.
         redisConfPath: "/usr/local/etc/redis/redis.conf",
+        stateDirs: [
+          {
+            name: "execution",
+            path: "/tmp/r/host/mnt/titan-data/execution",
+            pauseContainer: "titan-execution",
+            flags: ["system.halt", "execution.armed"],
+          },
+          { name: "ai-quant", path: "/tmp/r/host/mnt/titan-data/ai-quant", pauseContainer: "titan-ai-quant" },
+          {
+            name: "powerlaw-lab",
+            path: "/tmp/r/host/mnt/titan-data/powerlaw-lab",
+            pauseContainer: "titan-powerlaw-lab",
+          },
+          { name: "brain", path: "/tmp/r/host/mnt/titan-data/brain" },
+        ],
       },
+      // Pruning stays inside brain's re-rooted directory, with production's ages.
+      pruning: { dir: "/tmp/r/host/mnt/titan-data/brain/backups", keepDays: 7, keepNewest: 60 },
     });
     // The re-rooted settings still pass the builder's checks.
     expect(buildBackupEnv(r)).toContain("JETSTREAM_DIR='/tmp/r/host/");
@@ -76,20 +93,45 @@ describe("compareDrill", () => {
     stream: "TITAN_EVT",
     messages: 120,
     redisKeys: 25,
+    stateFiles: { execution: 3, brain: 72 },
+    flags: { "execution/system.halt": true, "execution/execution.armed": true },
   };
   const drill = (over: Partial<DrillResult> = {}): DrillResult => ({
     snapshot: { id: "abcdef12", time: "2026-01-01T00:00:00Z" },
     tables: [{ name: "titan.public.rehearsal_fills", rows: 240 }],
     streams: [{ name: "TITAN_EVT", messages: 120 }],
     redisKeys: 25,
+    stateDirs: [
+      { name: "execution", files: 3 },
+      { name: "brain", files: 72 },
+    ],
+    flags: [
+      { file: "execution/system.halt", present: true },
+      { file: "execution/execution.armed", present: true },
+    ],
     ...over,
   });
 
   it("is ok when every seeded count came back", () => {
     expect(compareDrill(seeded, drill())).toEqual({
       ok: true,
-      detail: "titan.public.rehearsal_fills rows 240; TITAN_EVT messages 120; redis keys 25",
+      detail:
+        "titan.public.rehearsal_fills rows 240; TITAN_EVT messages 120; redis keys 25; execution files 3; brain files 72; execution/system.halt present; execution/execution.armed present",
     });
+  });
+
+  it("names a state directory that came back short or absent, and a flag that did not come back", () => {
+    const r = compareDrill(
+      seeded,
+      drill({
+        stateDirs: [{ name: "execution", files: "absent" }],
+        flags: [{ file: "execution/system.halt", present: false }],
+      }),
+    );
+    expect(r.ok).toBe(false);
+    expect(r.detail).toBe(
+      "titan.public.rehearsal_fills rows 240; TITAN_EVT messages 120; redis keys 25; execution files: seeded 3, restored absent; brain files: seeded 72, restored none; execution/system.halt: seeded present, restored absent; execution/execution.armed: seeded present, restored not reported",
+    );
   });
 
   it("names each store that differs, and a missing table or stream", () => {
@@ -99,7 +141,7 @@ describe("compareDrill", () => {
     );
     expect(r.ok).toBe(false);
     expect(r.detail).toBe(
-      "titan.public.rehearsal_fills rows: seeded 240, restored none; TITAN_EVT messages: seeded 120, restored 119; redis keys: seeded 25, restored 0",
+      "titan.public.rehearsal_fills rows: seeded 240, restored none; TITAN_EVT messages: seeded 120, restored 119; redis keys: seeded 25, restored 0; execution files 3; brain files 72; execution/system.halt present; execution/execution.armed present",
     );
   });
 });

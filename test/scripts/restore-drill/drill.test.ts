@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sshOptions } from "../../../infra/builders/ssh-access";
 import type { CommandResult } from "../../../scripts/ops/command-runner";
 import { parseAt, restoreDrill, sshArgs } from "../../../scripts/restore-drill/drill";
-import { pickSnapshot } from "../../../scripts/restore-drill/report";
+import { parseDrillOutput, pickSnapshot, renderDrill } from "../../../scripts/restore-drill/report";
 
 const SNAPS = JSON.stringify([
   { id: "a".repeat(64), time: "2026-11-29T03:30:05Z" },
@@ -26,8 +26,17 @@ const DRILL = [
   "postgres\ttitan.public.trades\t240",
   'jetstream\tjsz\t{"account_details":[{"stream_detail":[{"name":"TITAN_CMD","state":{"messages":120}}]}]}',
   "redis\tkeys\t25",
+  "state\texecution\t2",
+  "state\tbrain\t1441",
+  "state\tpowerlaw-lab\tabsent",
+  "flag\texecution/system.halt\tpresent",
+  "flag\texecution/execution.armed\tabsent",
   "drill\tok\t0",
 ].join("\n");
+/** A drill from before the state directories were backed up. */
+const OLD_DRILL = DRILL.split("\n")
+  .filter((l) => !/^(state|flag)\t/.test(l))
+  .join("\n");
 
 describe("restore-drill", () => {
   it("picks the newest snapshot at or before --at, and says when there is none", () => {
@@ -88,11 +97,33 @@ describe("restore-drill", () => {
     expect(lines.at(-1)).toBe(
       [
         "Restore drill of snapshot aaaaaaaa taken 2026-11-29T03:30:05Z",
-        "store      item                 count",
-        "postgres   titan.public.trades  240 rows",
-        "jetstream  TITAN_CMD            120 messages",
-        "redis      all databases        25 keys",
+        "store      item                       count",
+        "postgres   titan.public.trades        240 rows",
+        "jetstream  TITAN_CMD                  120 messages",
+        "redis      all databases              25 keys",
+        "state      execution                  2 files",
+        "state      brain                      1441 files",
+        "state      powerlaw-lab               not in snapshot",
+        "flag       execution/system.halt      present",
+        "flag       execution/execution.armed  absent",
       ].join("\n"),
+    );
+  });
+
+  it("reads a drill from before the state directories, and refuses a flag that is neither present nor absent", () => {
+    const old = parseDrillOutput(OLD_DRILL);
+    expect(old.stateDirs).toEqual([]);
+    expect(old.flags).toEqual([]);
+    expect(renderDrill(old).split("\n")).toHaveLength(5);
+    expect(parseDrillOutput(DRILL).flags).toEqual([
+      { file: "execution/system.halt", present: true },
+      { file: "execution/execution.armed", present: false },
+    ]);
+    expect(() => parseDrillOutput(DRILL.replace("system.halt\tpresent", "system.halt\tyes"))).toThrow(
+      "drill output: flag execution/system.halt is 'yes', not present or absent",
+    );
+    expect(() => parseDrillOutput(DRILL.replace("brain\t1441", "brain\tmany"))).toThrow(
+      "drill output: state brain count 'many' is not a number",
     );
   });
 });
