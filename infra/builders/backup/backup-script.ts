@@ -72,12 +72,24 @@ cmd_init() {
   esac
 }
 
+# Resumes a frozen writer, trying again for up to THAW_TRIES seconds: one failed unpause (a busy
+# daemon) must not leave nats or execution frozen, which stops trading until someone wakes up.
+thaw() {
+  local i
+  for ((i = 1; i <= \${THAW_TRIES:-10}; i++)); do
+    "$@" && return 0
+    log "resuming ($*) failed, try $i"
+    sleep 1
+  done
+  return 1
+}
+
 FROZEN=0
 FROZEN_STATE=""
 cleanup_run() {
-  if [ "$FROZEN" = 1 ]; then nats_thaw || log "could not resume NATS: resume it by hand"; fi
+  if [ "$FROZEN" = 1 ]; then thaw nats_thaw || log "could not resume NATS: resume it by hand"; fi
   if [ -n "$FROZEN_STATE" ]; then
-    state_thaw "$FROZEN_STATE" || log "could not resume the writer of $FROZEN_STATE: resume it by hand"
+    thaw state_thaw "$FROZEN_STATE" || log "could not resume the writer of $FROZEN_STATE: resume it by hand"
   fi
   rm -rf "$SPOOL_DIR"
 }
@@ -127,7 +139,7 @@ copy_jetstream() {
   nats_freeze || die "could not pause NATS; no snapshot was made"
   FROZEN=1
   cp -a "$JETSTREAM_DIR" "$SPOOL_DIR/jetstream" || die "copying $JETSTREAM_DIR failed; no snapshot was made"
-  nats_thaw || die "could not resume NATS after the copy: resume it by hand"
+  thaw nats_thaw || die "could not resume NATS after the copy: resume it by hand"
   FROZEN=0
   log "JetStream paused for $(($(date +%s) - start))s while its store was copied"
 }
@@ -174,7 +186,7 @@ copy_state() {
     state_freeze "$name" || die "could not pause the writer of $name; no snapshot was made"
     FROZEN_STATE="$name"
     cp -a "$dir" "$SPOOL_DIR/state/$name" || die "copying $dir failed; no snapshot was made"
-    state_thaw "$name" || die "could not resume the writer of $name after the copy: resume it by hand"
+    thaw state_thaw "$name" || die "could not resume the writer of $name after the copy: resume it by hand"
     FROZEN_STATE=""
     log "$name paused for $(($(now_ms) - start)) ms while $dir was copied"
   done
