@@ -3,12 +3,13 @@
 // propertyDependencies and parent resolved from URNs to the resource objects (unknown URNs dropped).
 
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import * as sdk from "@pulumi/policy";
+import * as proxy from "@pulumi/policy/proxy";
 import type { EngineResource } from "../../scripts/engine/policy-engine";
 import { isUnknownValueError } from "../lib/known";
 
-// The SDK's declarations for these are stripped; the server wraps every bag in this proxy.
-const { unknownCheckingProxy } = sdk as unknown as { unknownCheckingProxy: <T>(value: T) => T };
+// The SDK's declarations for these are stripped; the server wraps every bag in this proxy (its own
+// module, as in known.ts: the SDK's index would load @pulumi/pulumi in every test worker).
+const { unknownCheckingProxy } = proxy as unknown as { unknownCheckingProxy: <T>(value: T) => T };
 
 /** How the engine marshals an unknown string at preview (sdk/go/common/resource/plugin/rpc.go). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
