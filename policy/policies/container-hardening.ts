@@ -173,7 +173,8 @@ function isolationProblems(props: Record<string, unknown>, config: Config): stri
   for (const o of securityOpts) {
     if (
       /^(seccomp|apparmor)[:=]unconfined$/.test(o) ||
-      /^label[:=]disable$/.test(o) ||
+      // Docker reads a bare "disable" as label=disable (moby parseSecurityOpt).
+      /^(label[:=])?disable$/.test(o) ||
       /^systempaths[:=]unconfined$/.test(o)
     )
       problems.push(

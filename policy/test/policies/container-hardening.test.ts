@@ -620,3 +620,144 @@ describe("container-hardening: edge cases", () => {
     ]);
   });
 });
+
+// Boundaries found by mutation testing: each is a verdict a regression would flip.
+describe("container-hardening: boundaries of the escape checks", () => {
+  const urn = (name: string, type: string = T.container) => `urn:pulumi:test::titan::${type}::${name}`;
+  const said = (name: string, problem: string) => `Container '${name}' (${urn(name)}) ${problem}.`;
+  const mount = (p: string) =>
+    said(
+      "svc",
+      `mounts sensitive host path ${p} (Docker socket or system directory). Fix: use a named volume or a file upload`,
+    );
+  const volumeRes = (name: string, props: Record<string, unknown>) =>
+    runResourcePolicy(containerHardening, { type: "docker:index/volume:Volume", name, props });
+  const binds = (name: string, p: string) =>
+    `Volume '${name}' (${urn("vol", "docker:index/volume:Volume")}) binds sensitive host path ${p} through driverOpts (Docker socket, a system directory or a parent of one). Fix: a plain named volume, no device.`;
+
+  it("the host root is sensitive as the parent of every listed path, even when the list does not name it", async () => {
+    expect(isSensitiveHostPath("/", ["/etc"])).toBe(true);
+    expect(isSensitiveHostPath("/.", ["/srv/secrets"])).toBe(true);
+    expect(
+      await check(
+        "svc",
+        { volumes: [{ hostPath: "/", containerPath: "/host" }] },
+        { sensitiveHostPaths: ["/srv/secrets"] },
+      ),
+    ).toEqual([mount("/")]);
+  });
+
+  it("a bind mount whose source cannot be placed (relative, ~, a variable) is refused, whatever the type's case or with no type", async () => {
+    expect(
+      await check("svc", {
+        mounts: [
+          { type: "bind", source: "srv/titan", target: "/a" },
+          { type: "BIND", source: "~/.ssh", target: "/b" },
+          { source: "$HOME/x", target: "/c" },
+        ],
+      }),
+    ).toEqual([mount("srv/titan"), mount("~/.ssh"), mount("$HOME/x")]);
+  });
+
+  it("a named volume whose state carries an empty hostPath is not a host mount", async () => {
+    expect(
+      await check("svc", { volumes: [{ volumeName: "pgdata", hostPath: "", containerPath: "/data" }] }),
+    ).toEqual([]);
+  });
+
+  it("reads the host path a volume's driver options bind, in every spelling of o", async () => {
+    expect(
+      await volumeRes("vol", { name: "vol", driverOpts: { type: "none", o: "bind,device=/etc" } }),
+    ).toEqual([binds("vol", "/etc")]);
+    // Adversarial: the device alone in o, and a space after the comma.
+    expect(await volumeRes("vol", { name: "vol", driverOpts: { type: "none", o: "device=/root" } })).toEqual([
+      binds("vol", "/root"),
+    ]);
+    expect(
+      await volumeRes("vol", { name: "vol", driverOpts: { type: "none", o: "bind, source=/var/run" } }),
+    ).toEqual([binds("vol", "/var/run")]);
+    // An empty device names no host path.
+    expect(
+      await volumeRes("vol", { name: "vol", driverOpts: { type: "none", o: "bind", device: " " } }),
+    ).toEqual([]);
+  });
+
+  it("names a Volume by its props.name, falling back to the resource name", async () => {
+    const driverOpts = { type: "none", o: "bind", device: "/etc" };
+    expect(await volumeRes("vol", { name: "titan-nats-config", driverOpts })).toEqual([
+      binds("titan-nats-config", "/etc"),
+    ]);
+    expect(await volumeRes("vol", { driverOpts })).toEqual([binds("vol", "/etc")]);
+  });
+
+  it("no-new-privileges counts only as its own option, not inside another or run together with a value", async () => {
+    const nnp = said("svc", 'lacks securityOpts "no-new-privileges:true". Fix: add it to securityOpts');
+    for (const opt of ["apparmor=no-new-privileges", "no-new-privileges false"]) {
+      expect(await check("svc", { securityOpts: [opt] }), opt).toEqual([nnp]);
+    }
+  });
+
+  it("refuses the bare label option disable, which Docker reads as label=disable", async () => {
+    expect(await check("svc", { securityOpts: ["no-new-privileges:true", "disable"] })).toEqual([
+      said(
+        "svc",
+        `disables a kernel confinement (securityOpts "disable"). Fix: remove it; keep Docker's default profile`,
+      ),
+    ]);
+  });
+
+  it("keeps a profile whose name merely starts with unconfined", async () => {
+    expect(
+      await check("svc", {
+        securityOpts: [
+          "no-new-privileges:true",
+          "seccomp=unconfined-audit.json",
+          "apparmor=unconfined_titan",
+        ],
+      }),
+    ).toEqual([]);
+  });
+
+  it("refuses an added capability that is not a name (fail closed)", async () => {
+    expect(await check("svc", { capabilities: { drops: ["ALL"], adds: [21] } })).toEqual([
+      said(
+        "svc",
+        "adds back capabilities 21 (allowed: CHOWN, SETUID, SETGID, FOWNER, DAC_OVERRIDE, NET_BIND_SERVICE). Fix: remove them from capabilities.adds",
+      ),
+    ]);
+  });
+
+  it("lists every device given, and a device with no readable host path as ?", async () => {
+    expect(
+      await check("svc", { devices: [{ hostPath: "/dev/sda" }, { containerPath: "/dev/fuse" }] }),
+    ).toEqual([
+      said("svc", "is given host devices (/dev/sda, ?). Fix: remove devices; no Titan service needs one"),
+    ]);
+  });
+
+  it("Traefik pulled by tag or from a registry with a port, or started as traefik, is still the proxy", async () => {
+    for (const extra of [
+      { image: `traefik:v3.1@${DIGEST}` },
+      { image: "traefik:v3.1" },
+      { image: `registry.example:5000/library/traefik:v3.1@${DIGEST}` },
+      { command: ["traefik", "--configFile=/etc/traefik/traefik.yml"] },
+    ]) {
+      expect(
+        await runResourcePolicy(containerHardening, { type: T.container, props: traefik(extra).properties }),
+        JSON.stringify(extra),
+      ).toEqual([]);
+    }
+  });
+
+  it("a container named traefik whose command is not text is not the proxy (fail closed)", async () => {
+    const messages = await runResourcePolicy(containerHardening, {
+      type: T.container,
+      name: "traefik",
+      props: traefik({ command: [443] }).properties,
+    });
+    expect(messages).toEqual([
+      expect.stringContaining("publishes 0.0.0.0:80->80 on a public address, which only the proxy may do"),
+      expect.stringContaining("publishes 0.0.0.0:443->443 on a public address, which only the proxy may do"),
+    ]);
+  });
+});
