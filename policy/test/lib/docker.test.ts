@@ -5,6 +5,7 @@ import {
   containerUploads,
   describePublished,
   effectiveUploads,
+  flagSet,
   publishedPorts,
   touchedPorts,
 } from "../../lib/docker";
@@ -68,5 +69,86 @@ describe("config carriers", () => {
       ],
     );
     expect(files).toEqual([{ file: "/config/nats.conf", content: "a" }]);
+  });
+});
+
+describe("docker helpers: boundaries", () => {
+  it("a mapping with no host port touches only the container port, and one with no container port only the host port", () => {
+    expect(touchedPorts({ internal: 6379, external: undefined, ip: "0.0.0.0", isPublic: true })).toEqual([
+      6379,
+    ]);
+    expect(touchedPorts({ internal: undefined, external: 5432, ip: "0.0.0.0", isPublic: true })).toEqual([
+      5432,
+    ]);
+  });
+
+  it("an upload with no file name is read with an empty name, not dropped", () => {
+    expect(containerUploads({ uploads: [{ content: "x" }] })).toEqual([{ file: "", content: "x" }]);
+  });
+
+  it("a flag is unset only when plainly false; anything else counts as set (fail closed)", () => {
+    for (const value of [undefined, null, false, 0, "false", " FALSE ", "0", "no", "No", "", "  "]) {
+      expect(flagSet(value), JSON.stringify(value)).toBe(false);
+    }
+    for (const value of [true, 1, "true", "1", "yes", "off", "n", {}, []]) {
+      expect(flagSet(value), JSON.stringify(value)).toBe(true);
+    }
+  });
+});
+
+describe("config carriers: which volumes carry files", () => {
+  const carrier = (extra: Record<string, unknown>) =>
+    container("c", { start: false, mustRun: false, networkMode: "none", ...extra }).properties;
+
+  it("carries through volumes given in the volumes list as well as in mounts", () => {
+    const service = container("svc", {
+      volumes: [{ volumeName: "cfg", containerPath: "/config" }],
+    }).properties;
+    const files = effectiveUploads(service, [
+      carrier({
+        volumes: [{ volumeName: "cfg", containerPath: "/etc/nats" }],
+        uploads: [{ file: "/etc/nats/nats.conf", content: "a" }],
+      }),
+    ]);
+    expect(files).toEqual([{ file: "/config/nats.conf", content: "a" }]);
+  });
+
+  it("an upload named relative to the root is placed under it", () => {
+    const service = container("svc", {
+      mounts: [{ type: "volume", source: "cfg", target: "/config" }],
+    }).properties;
+    const files = effectiveUploads(service, [
+      carrier({
+        mounts: [{ type: "volume", source: "cfg", target: "/etc/nats" }],
+        uploads: [{ file: "etc/nats/nats.conf", content: "a" }],
+      }),
+    ]);
+    expect(files).toEqual([{ file: "/config/nats.conf", content: "a" }]);
+  });
+
+  it("anonymous volumes are never shared, so nothing is carried through them", () => {
+    const service = container("svc", {
+      mounts: [{ type: "volume", target: "/config" }],
+      volumes: [{ containerPath: "/config2" }],
+    }).properties;
+    const files = effectiveUploads(service, [
+      carrier({
+        mounts: [{ type: "volume", target: "/etc/nats" }],
+        volumes: [{ containerPath: "/etc/nats2" }],
+        uploads: [
+          { file: "/etc/nats/nats.conf", content: "a" },
+          { file: "/etc/nats2/nats.conf", content: "b" },
+        ],
+      }),
+    ]);
+    expect(files).toEqual([]);
+  });
+
+  it("a container listed among the others (the whole stack) does not carry its own uploads to itself", () => {
+    const service = container("svc", {
+      mounts: [{ type: "volume", source: "cfg", target: "/config" }],
+      uploads: [{ file: "/config/nats.conf", content: "own" }],
+    }).properties;
+    expect(effectiveUploads(service, [service])).toEqual([{ file: "/config/nats.conf", content: "own" }]);
   });
 });
