@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +56,17 @@ describe("secret-scope", () => {
     const config = { scopes: { HMAC_SECRET: ["titan-brain"] } };
     expect(await check("titan-execution", ["HMAC_SECRET=x"], config)).toHaveLength(1);
     expect(await check("titan-execution", ["BYBIT_API_KEY=x"], config)).toEqual([]);
+  });
+
+  it("accepts a tolerance of 0 seconds, the strictest window", async () => {
+    expect(await check("titan-brain", ["HMAC_TIMESTAMP_TOLERANCE=0"])).toEqual([]);
+  });
+
+  it("skips entries that are not text and keeps an entry with an empty name as such", () => {
+    expect(parseEnvs([null, { name: "HMAC_SECRET" }, true, "=orphan", "A=b"])).toEqual([
+      { name: "", value: "orphan" },
+      { name: "A", value: "b" },
+    ]);
   });
 
   it("parses NAME=value entries with whitespace", () => {
@@ -193,6 +205,36 @@ describe("secret-scope: by value (issue 12)", () => {
       );
     });
 
+    it(`searches a scoped value of exactly minValueLength (12) characters`, async () => {
+      const twelve = `fk${randomBytes(5).toString("hex")}`;
+      const rs = withProps(
+        withProps(graphTopology(), "titan-execution", addEnv(`BINANCE_SECRET_KEY=${twelve}`)),
+        "titan-hunter",
+        addEnv(`MODE=${twelve}`),
+      );
+      expect(await check(rs)).toEqual([
+        `Container 'titan-hunter' (${urn("titan-hunter")}) holds the value of BINANCE_SECRET_KEY (held by titan-execution) in env MODE, which only titan-execution may hold. ${FIX_OTHER}`,
+      ]);
+    });
+
+    it("reports a value copied twice into the same place once", async () => {
+      const rs = stack((s) => [
+        ["titan-hunter", (p) => ({ ...p, command: ["run", s.bybitSecret, s.bybitSecret] })],
+      ]);
+      expect(await check(rs)).toEqual([
+        `Container 'titan-hunter' (${urn("titan-hunter")}) holds the value of BYBIT_SECRET_KEY (held by titan-execution) in command, which only titan-execution may hold. ${FIX_OTHER}`,
+      ]);
+    });
+
+    it("names every env var that may carry a shared value when its holder shows it in a label", async () => {
+      const rs = stack((s) => [
+        ["titan-brain", (p) => ({ ...p, labels: [{ label: "x.sig", value: s.hmac }] })],
+      ]);
+      expect(await check(rs)).toEqual([
+        `Container 'titan-brain' (${urn("titan-brain")}) puts the value of HMAC_SECRET (held by titan-brain) in its label x.sig, which docker ps, docker inspect and label readers show. Fix: pass it only as the env var HMAC_SECRET or TITAN_HMAC_SECRET.`,
+      ]);
+    });
+
     it("keeps the name check and the HMAC window", async () => {
       const rs = withProps(graphTopology(), "titan-hunter", addEnv("BYBIT_SECRET_KEY=x"));
       expect(await check(rs)).toEqual([
@@ -208,6 +250,24 @@ describe("secret-scope: by value (issue 12)", () => {
         `Container 'titan-hunter' (${urn("titan-hunter")}) holds the registry credential of Docker provider 'edge-docker' in env GHCR. Fix: registry credentials belong only in the Docker provider's registryAuth, which pulls the images.`,
         `Container 'titan-hunter' (${urn("titan-hunter")}) holds the registry credential of Docker provider 'trading-docker' in env GHCR. Fix: registry credentials belong only in the Docker provider's registryAuth, which pulls the images.`,
       ]);
+    });
+
+    it("searches a registry password of minValueLength (12) characters, not a shorter one", async () => {
+      const withPassword = (password: string, env: string) =>
+        withProps(
+          withProps(graphTopology(), "edge-docker", (p) => ({
+            ...p,
+            registryAuth: JSON.stringify([{ address: "registry.example.test", username: "ci", password }]),
+          })),
+          "titan-hunter",
+          addEnv(env),
+        );
+      const twelve = `fk${randomBytes(5).toString("hex")}`;
+      expect(await check(withPassword(twelve, `MIRROR=${twelve}`))).toEqual([
+        `Container 'titan-hunter' (${urn("titan-hunter")}) holds the registry credential of Docker provider 'edge-docker' in env MIRROR. Fix: registry credentials belong only in the Docker provider's registryAuth, which pulls the images.`,
+      ]);
+      const eleven = twelve.slice(1);
+      expect(await check(withPassword(eleven, `MIRROR=${eleven}`))).toEqual([]);
     });
 
     it("refuses a Docker config.json with auths, or DOCKER_AUTH_CONFIG, in any container; an empty auths passes", async () => {
@@ -244,6 +304,15 @@ describe("secret-scope: by value (issue 12)", () => {
   });
 
   describe("secret-scope: unknown at preview", () => {
+    it("names a Docker provider whose registryAuth is unknown", async () => {
+      const rs = withProps(graphTopology(), "edge-docker", (p) => ({ ...p, registryAuth: UNKNOWN_STRING }));
+      const { messages, unknown } = await judgeStackAtPreview(secretScope, rs, PROD);
+      expect(messages).toEqual([]);
+      expect(unknown).toBe(
+        "1 value(s) in containers or Docker providers are unknown during preview (first: Docker provider 'edge-docker' .registryAuth); a secret's value cannot be compared before it is known, so where those values land is judged at pulumi up, when the engine sends final outputs",
+      );
+    });
+
     it("says which values could not be compared, after reporting what it could", async () => {
       const rs = withProps(
         withProps(graphTopology(), "titan-execution", (p) => ({

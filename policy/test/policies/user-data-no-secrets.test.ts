@@ -83,6 +83,36 @@ describe("user-data-no-secrets: hole classes (issue 12)", () => {
         said("write_files /etc/titan/env that cannot be decoded"),
       ]);
     });
+    it("decodes base64 wrapped over several lines, as base64 tools write it", async () => {
+      const encoded = Buffer.from(`HMAC_SECRET=${FAKE_SECRET}\n`).toString("base64");
+      const wrapped = `|\n${encoded
+        .match(/.{1,12}/g)
+        ?.map((l) => `      ${l}`)
+        .join("\n")}`;
+      expect(await check(writeFile("base64", wrapped))).toEqual([
+        said(
+          "a value for HMAC_SECRET (in encoded write_files /etc/titan/env), a value for 'HMAC_SECRET' (in encoded write_files /etc/titan/env)",
+        ),
+      ]);
+    });
+    it("judges text/plain write_files once, as the raw text they are", async () => {
+      expect(await check(writeFile("text/plain", `HMAC_SECRET=${FAKE_SECRET}`))).toEqual([
+        said("a value for HMAC_SECRET, a value for 'HMAC_SECRET'"),
+      ]);
+    });
+    it("names an undecodable entry without a path '?', and passes an encoded entry without content", async () => {
+      const noPath = `#cloud-config\nwrite_files:\n  - encoding: gz+b64\n    content: ${Buffer.from("not gzip").toString("base64")}\n`;
+      expect(await check(noPath)).toEqual([said("write_files ? that cannot be decoded")]);
+      expect(
+        await check("#cloud-config\nwrite_files:\n  - path: /etc/titan/empty\n    encoding: b64\n"),
+      ).toEqual([]);
+    });
+    it("searches user data that is not YAML (a shell script) as raw text", async () => {
+      expect(await check("#!/bin/bash\nset -e\necho a: b: c\n")).toEqual([]);
+      expect(await check(`#!/bin/bash\necho a: b: c\nexport HMAC_SECRET=${FAKE_SECRET}\n`)).toEqual([
+        said("a value for HMAC_SECRET, a value for 'HMAC_SECRET'"),
+      ]);
+    });
     it("finds credentials in URLs", async () => {
       expect(
         await check(`#cloud-config\nruncmd:\n  - curl https://ops:${FAKE_SECRET}@example.com/x\n`),
@@ -196,6 +226,17 @@ describe("user-data-no-secrets: by value (issue 12)", () => {
       expect(
         await check(withUserData(shortEnv, runcmd("mkdir -p /etc/titan/tls/nats.key.d short1"))),
       ).toEqual([]);
+    });
+
+    it("says the droplet's user data is unknown at preview", async () => {
+      const { messages, unknown } = await judgeStackAtPreview(
+        userDataNoSecrets,
+        withUserData(graphTopology(), UNKNOWN_STRING),
+      );
+      expect(messages).toEqual([]);
+      expect(unknown).toBe(
+        "1 secret value(s) or user data are unknown during preview (first: Droplet 'trading' .userData), so user data cannot be compared with them yet; it is at pulumi up, when the engine sends final outputs",
+      );
     });
 
     it("says which secret values are unknown at preview, after judging the rest", async () => {
