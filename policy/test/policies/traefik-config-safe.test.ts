@@ -5,6 +5,7 @@ import {
   configCarrier,
   container,
   mountingService,
+  T,
   TRAEFIK_DYNAMIC,
   TRAEFIK_STATIC,
   traefik,
@@ -739,5 +740,148 @@ describe("traefik-config-safe: config carriers", () => {
     expect(unchecked[0]).toBe(
       "Traefik container 'traefik' (urn:pulumi:test::titan::docker:index/container:Container::traefik): no static config (traefik.yml) is uploaded, so its API and entry points cannot be checked. Fix: upload /etc/traefik/traefik.yml.",
     );
+  });
+});
+
+// What the policy reads and what it leaves alone: which resources and files are Traefik's config,
+// which static file is judged, and the neighbours of each refusal that must pass.
+describe("traefik-config-safe: what is judged", () => {
+  it("ignores an api section Traefik ignores (null), and judges bare and explicit API flags", async () => {
+    expect(await runTraefik(brainDynamic(), { staticConfig: `${TRAEFIK_STATIC}api:\n` })).toEqual([]);
+    expect(
+      await runTraefik(brainDynamic(), {
+        container: { command: ["--api.dashboard", "--api.insecure=false", "--api.dashboard=false"] },
+      }),
+    ).toEqual(["command flag --api.dashboard enables the API. Fix: remove it."]);
+  });
+
+  it("judges an entry point named web whatever its port, and only https redirect middlewares count", async () => {
+    const s = staticDoc();
+    s.entryPoints.web = { address: ":8080" };
+    expect(await runTraefik(brainDynamic(), { staticConfig: s })).toEqual([
+      "entry point 'web' (port 80) does not redirect to https (no router redirects it). Fix: set entryPoints.web.http.redirections.entryPoint.to: websecure with scheme: https.",
+    ]);
+    const doc = brainDynamic();
+    doc.http.routers.console.entryPoints = ["web", "websecure"];
+    doc.http.routers["console-api"].entryPoints = ["web", "websecure"];
+    doc.http.routers.console.middlewares = ["hsts"];
+    doc.http.routers["console-api"].middlewares = ["to-http"];
+    doc.http.middlewares.hsts = { headers: { stsSeconds: 31536000 } };
+    doc.http.middlewares["to-http"] = { redirectScheme: { scheme: "http" } };
+    expect(await runTraefik(doc, { staticConfig: s })).toEqual([
+      "entry point 'web' (port 80) does not redirect to https (console, console-api). Fix: set entryPoints.web.http.redirections.entryPoint.to: websecure with scheme: https.",
+    ]);
+  });
+
+  it("requires tls.options.default itself, not just some TLS 1.3 option set", async () => {
+    const doc = brainDynamic();
+    doc.tls.options = { modern: { minVersion: "VersionTLS13" } };
+    expect(await runTraefik(doc)).toEqual([
+      "no tls.options.default in the dynamic config. Fix: add tls.options.default.minVersion: VersionTLS13.",
+    ]);
+  });
+
+  it("judges http, udp and tls sections written into the static file, together or alone", async () => {
+    const sections: Doc = {
+      http: { services: { exec: { loadBalancer: { servers: [{ url: "http://10.110.0.3:3002" }] } } } },
+      tcp: { services: { bus: { loadBalancer: { servers: [{ address: "10.110.0.3:4222" }] } } } },
+      udp: { services: { cache: { loadBalancer: { servers: [{ address: "10.110.0.3:6379" }] } } } },
+      tls: { options: { weak: { minVersion: "VersionTLS12" } } },
+    };
+    const expected: Record<string, string> = {
+      http: `http service 'exec' routes to http://10.110.0.3:3002, port 3002 ${INTERNAL}`,
+      tcp: `tcp service 'bus' routes to 10.110.0.3:4222, port 4222 ${INTERNAL}`,
+      udp: `udp service 'cache' routes to 10.110.0.3:6379, port 6379 ${INTERNAL}`,
+      tls: "tls.options.weak.minVersion is 'VersionTLS12'. Fix: set minVersion: VersionTLS13.",
+    };
+    for (const key of Object.keys(sections)) {
+      expect(
+        await runTraefik(brainDynamic(), { staticConfig: { ...staticDoc(), [key]: sections[key] } }),
+        key,
+      ).toEqual([expected[key]]);
+    }
+    const all = await runTraefik(brainDynamic(), { staticConfig: { ...staticDoc(), ...sections } });
+    expect(all.sort()).toEqual(Object.values(expected).sort());
+  });
+
+  it("judges only the files the file provider reads, by extension at the end of the name", async () => {
+    const legacy = {
+      http: { services: { legacy: { loadBalancer: { servers: [{ url: "http://10.110.0.3:3002" }] } } } },
+    };
+    const messages = await runTraefik(brainDynamic(), {
+      container: {
+        uploads: [
+          { file: "/etc/traefik/traefik.yml", content: TRAEFIK_STATIC },
+          { file: "/etc/traefik/dynamic/titan.yml", content: stringify(brainDynamic()) },
+          { file: "/etc/traefik/errors/500.html", content: "<p>{{ .Status }}</p>" },
+          { file: "/etc/traefik/dynamic/notes.txt", content: "routes: [" },
+          { file: "/etc/traefik/dynamic/old.toml.yml", content: stringify(legacy) },
+        ],
+      },
+    });
+    expect(messages).toEqual([
+      `http service 'legacy' routes to http://10.110.0.3:3002, port 3002 ${INTERNAL}`,
+    ]);
+  });
+
+  it("judges the static file at the loaded path, and another static file when that one cannot be read", async () => {
+    const evil = `${TRAEFIK_STATIC}api:\n  insecure: true\n  dashboard: false\n`;
+    const both = (first: { file: string; content: string }, second: { file: string; content: string }) =>
+      runTraefik(brainDynamic(), {
+        container: {
+          uploads: [
+            first,
+            second,
+            { file: "/etc/traefik/dynamic/titan.yml", content: stringify(brainDynamic()) },
+          ],
+        },
+      });
+    const moved =
+      "the static config is uploaded to /root/.config/traefik.yml, not /etc/traefik/traefik.yml, so the file checked may not be the one Traefik loads. Fix: upload it to /etc/traefik/traefik.yml.";
+    const two =
+      "2 static config files are uploaded (/root/.config/traefik.yml, /etc/traefik/traefik.yml); Traefik loads only one, by its own search order. Fix: upload exactly one, /etc/traefik/traefik.yml.";
+    expect(
+      await both(
+        { file: "/root/.config/traefik.yml", content: evil },
+        { file: "/etc/traefik/traefik.yml", content: TRAEFIK_STATIC },
+      ),
+    ).toEqual([two, moved]);
+    expect(
+      await both(
+        { file: "/root/.config/traefik.yml", content: evil },
+        { file: "/etc/traefik/traefik.yml", content: "entryPoints: [" },
+      ),
+    ).toEqual([
+      two,
+      moved,
+      expect.stringMatching(
+        /^\/etc\/traefik\/traefik\.yml is not valid YAML \(.+\)\. Fix: correct the YAML\.$/,
+      ),
+      "api.insecure is true, which serves the API unauthenticated on :8080. Fix: remove it.",
+    ]);
+  });
+});
+
+describe("traefik-config-safe: which resources are Traefik", () => {
+  it("judges Docker containers only, not another resource named traefik", async () => {
+    const droplet = {
+      type: T.droplet,
+      name: "traefik",
+      props: { name: "traefik", image: "ubuntu-24-04-x64" },
+    };
+    expect(await runStackPolicy(traefikConfigSafe, [droplet])).toEqual([]);
+  });
+
+  it("judges a carrier's dynamic files in the proxy that mounts them, not in the carrier", async () => {
+    const carrier = configCarrier("traefik-dynamic", "titan-traefik-dynamic", "/etc/traefik/dynamic", [
+      { file: "/etc/traefik/dynamic/titan.yml", content: stringify(brainDynamic()) },
+    ]);
+    const proxy = mountingService(
+      "traefik",
+      "traefik@sha256:x",
+      [{ type: "volume", source: "titan-traefik-dynamic", target: "/etc/traefik/dynamic", readOnly: true }],
+      { uploads: [{ file: "/etc/traefik/traefik.yml", content: TRAEFIK_STATIC }] },
+    );
+    expect(await runStackPolicy(traefikConfigSafe, [carrier, proxy])).toEqual([]);
   });
 });
