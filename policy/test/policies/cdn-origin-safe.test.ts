@@ -82,3 +82,67 @@ describe("cdn-origin-safe", () => {
     );
   });
 });
+
+describe("cdn-origin-safe: reading the origin and what it depends on", () => {
+  const origin = "titan-prod-assets.fra1.digitaloceanspaces.com";
+
+  it("reads a plain-http origin as the bucket it names", async () => {
+    expect(await check([assets(), cdn({ origin: `http://${origin}/img` })])).toEqual([]);
+    const [backup] = await check([
+      backupBucket(),
+      cdn({ origin: "http://titan-prod-store.fra1.digitaloceanspaces.com" }),
+    ]);
+    expect(backup).toContain("publishes bucket 'backup-bucket'");
+  });
+
+  it("refuses a host with another label in front of a bucket endpoint (fail closed)", async () => {
+    expect(await check([assets(), cdn({ origin: `evil.${origin}` })])).toEqual([
+      `${LABEL} has origin 'evil.${origin}', which is not the endpoint of a Spaces bucket of this stack (<bucket>.<region>.digitaloceanspaces.com), so the pack cannot tell what it publishes (fail closed). ` +
+        "Fix: set origin to a bucket of this stack (bucket.bucketDomainName), never another host.",
+    ]);
+  });
+
+  it("refuses a CDN with no origin, naming it empty", async () => {
+    expect(await check([assets(), cdn({})])).toEqual([
+      `${LABEL} has origin '', which is not the endpoint of a Spaces bucket of this stack (<bucket>.<region>.digitaloceanspaces.com), so the pack cannot tell what it publishes (fail closed). ` +
+        "Fix: set origin to a bucket of this stack (bucket.bucketDomainName), never another host.",
+    ]);
+  });
+
+  it("a resource of another type with the bucket's name and region is not a bucket of this stack", async () => {
+    const lookalike = resource(T.droplet, "titan-prod-assets", { name: "titan-prod-assets", region: "fra1" });
+    expect(await check([lookalike, cdn({ origin })])).toHaveLength(1);
+  });
+
+  it("accepts a bucket that leaves its region unset", async () => {
+    const noRegion = resource(T.bucket, "assets", { name: "titan-prod-assets", acl: "private" });
+    expect(await check([noRegion, cdn({ origin })])).toEqual([]);
+  });
+
+  it("finds the backup component anywhere in a nested URN's parent chain", async () => {
+    const nested: EngineResource = {
+      ...resource(T.bucket, "store", { name: "titan-prod-store", region: "fra1" }),
+      urn: `urn:pulumi:prod::titan::titan:infra:Stack$titan:infra:Backup$${T.bucket}::store`,
+    };
+    const [message] = await check([nested, cdn({ origin: "titan-prod-store.fra1.digitaloceanspaces.com" })]);
+    expect(message).toContain(
+      "the stack's backup bucket (it belongs to the backup component (titan:infra:Backup))",
+    );
+  });
+
+  it("judges the buckets the origin property depends on, not every dependency of the CDN", async () => {
+    const resources = [assets(), backupBucket(), cdn({ origin })].map(asTestResource);
+    const [, , theCdn] = resources;
+    if (!theCdn) throw new Error("no cdn");
+    theCdn.propertyDependencies = { origin: [assets().urn] };
+    theCdn.dependencies = [BACKUP_URN];
+    expect(await runStackPolicy(cdnOriginSafe, resources)).toEqual([]);
+  });
+
+  it("only buckets among the dependencies are what the CDN publishes", async () => {
+    const cert = resource("digitalocean:index/certificate:Certificate", "backup-static-cert", {
+      name: "backup-static-cert",
+    });
+    expect(await check([assets(), cert, cdn({ origin }, [cert.urn])])).toEqual([]);
+  });
+});

@@ -100,3 +100,59 @@ describe("droplet-alerts-required", () => {
     expect(messages).toEqual([]);
   });
 });
+
+describe("droplet-alerts-required: what makes an alert count", () => {
+  const alertUrn = (id: string) => `urn:pulumi:test::titan::${MONITOR_ALERT_TYPE}::alerts-${id}`;
+  const useless = (id: string, why: string) =>
+    `Monitor alert 'alerts-${id}' (${alertUrn(id)}) counts for no droplet because ${why}. Fix: enabled: true, compare: "GreaterThan", a threshold that can be reached, and alerts.emails (titan:alertEmails) or alerts.slacks.`;
+  const others = (but: keyof typeof TYPES) =>
+    (Object.keys(TYPES) as (keyof typeof TYPES)[]).filter((id) => id !== but).map((id) => alert(id));
+
+  it("an alert that leaves enabled unset is on (the provider's default)", async () => {
+    const unset = allFour().map((a) => {
+      const { enabled: _, ...props } = a.props;
+      return { ...a, props };
+    });
+    expect(await run([edge(), ...unset])).toEqual([]);
+  });
+
+  it("a Slack destination with no url, or a null one, is no destination", async () => {
+    for (const slack of [{ channel: "#ops" }, { url: null, channel: "#ops" }]) {
+      const messages = await run([
+        edge(),
+        ...others("disk"),
+        alert("disk", { alerts: { emails: [], slacks: [slack] } }),
+      ]);
+      expect(messages[0], JSON.stringify(slack)).toBe(
+        useless("disk", "it has no email or Slack destination"),
+      );
+      expect(messages).toHaveLength(2);
+    }
+  });
+
+  it("an alert with no comparison does not fire on GreaterThan (fail closed)", async () => {
+    const { compare: _, ...props } = alert("disk").props;
+    const messages = await run([edge(), ...others("disk"), { ...alert("disk"), props }]);
+    expect(messages[0]).toBe(useless("disk", "it fires on '?', not GreaterThan"));
+  });
+
+  it("a CPU alert at 100 % can never fire; a load alert above 100 can", async () => {
+    const messages = await run([edge(), ...others("cpu"), alert("cpu", { value: 100 })]);
+    expect(messages[0]).toBe(useless("cpu", "its threshold 100 % can never be exceeded"));
+    expect(await run([edge(), ...others("load"), alert("load", { value: 120 })])).toEqual([]);
+  });
+
+  it("an alert carrying the droplet's tag among others still watches it", async () => {
+    const tagged = allFour().map((a) => ({
+      ...a,
+      props: { ...a.props, tags: ["titan-env-prod", "team-ops"] },
+    }));
+    expect(await run([edge(), ...tagged])).toEqual([]);
+  });
+
+  it("reports a droplet's missing metrics with the exact message and fix", async () => {
+    expect(await run([edge(), ...others("load")])).toEqual([
+      `Droplet 'edge' (urn:pulumi:test::titan::${T.droplet}::edge) has no working monitor alert for ${TYPES.load}, so nobody is told when it runs out. Fix: add digitalocean.MonitorAlert resources of those types targeting one of the droplet's tags, with titan:alertEmails set.`,
+    ]);
+  });
+});

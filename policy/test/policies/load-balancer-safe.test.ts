@@ -137,3 +137,65 @@ describe("load-balancer-safe", () => {
     expect(await check(rs, { allowedTargetPorts: [443, 8443] })).toEqual([]);
   });
 });
+
+describe("load-balancer-safe: unreadable rules and what counts as a target", () => {
+  const edgeUrn = "urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::edge";
+  const tradingUrn = "urn:pulumi:prod::titan::digitalocean:index/droplet:Droplet::trading";
+
+  it("a forwarding rule that names nothing is shown as such and counted as any port (fail closed)", async () => {
+    expect(await check(stack(lb({ dropletTag: "titan-edge", forwardingRules: [{}] })))).toEqual([
+      `Load balancer 'web-lb' (${LB_URN}): forwarding rule #1 (? ? -> ? ?) has an unreadable targetPort (undefined); counted as any port. Fix: set targetPort to 80 or 443.`,
+    ]);
+  });
+
+  it("names every plain-HTTP rule", async () => {
+    const http = (entryPort: number) => ({
+      entryProtocol: "http",
+      entryPort,
+      targetProtocol: "http",
+      targetPort: 80,
+    });
+    expect(
+      await check(
+        stack(lb({ dropletTag: "titan-edge", forwardingRules: [http(80), https(443), http(8080)] })),
+      ),
+    ).toEqual([
+      `Load balancer 'web-lb' (${LB_URN}): forwarding rule(s) #1, #3 accept plain HTTP and redirectHttpToHttps is not true. Fix: set redirectHttpToHttps: true so no request is served over HTTP.`,
+    ]);
+  });
+
+  it("a null dropletTag (unset in state) is no tag", async () => {
+    expect(
+      await check(stack(lb({ dropletTag: null, dropletIds: [1001], forwardingRules: [https(443)] }))),
+    ).toEqual([]);
+  });
+
+  it("an id held by a resource that is not a droplet resolves to no droplet (fail closed)", async () => {
+    const volume = resource("digitalocean:index/volume:Volume", "data", { id: "999", name: "data" });
+    const [message] = await check([
+      ...stack(lb({ dropletIds: [999], forwardingRules: [https(443)] })),
+      volume,
+    ]);
+    expect(message).toBe(
+      `Load balancer 'web-lb' (${LB_URN}) targets droplet id(s) '999' that resolve to no droplet of this stack, so the pack cannot tell whether they are trading droplets (fail closed). Fix: target the edge by dropletTag, or by the ids of this stack's edge droplets.`,
+    );
+  });
+
+  it("resolves an unreadable id through the dropletIds property's dependency, not through dependsOn", async () => {
+    const resources = stack(
+      lb({ dropletIds: [412000001], forwardingRules: [https(443)] }, [edgeUrn, tradingUrn]),
+    ).map(asTestResource);
+    const theLb = resources.at(-1);
+    if (!theLb) throw new Error("no load balancer");
+    theLb.propertyDependencies = { dropletIds: [edgeUrn] };
+    expect(await runStackPolicy(loadBalancerSafe, resources)).toEqual([]);
+  });
+
+  it("judges only load balancers: a firewall attached to the trading droplet by id is not one", async () => {
+    const firewall = resource("digitalocean:index/firewall:Firewall", "trading-fw", {
+      name: "trading-fw",
+      dropletIds: [1002],
+    });
+    expect(await check(stack(firewall))).toEqual([]);
+  });
+});
