@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isNatsMap, NatsParseError, parseNatsConf, tokenize, UnresolvedVariable } from "../../lib/nats-conf";
+import {
+  isNatsMap,
+  NatsParseError,
+  type NatsValue,
+  parseNatsConf,
+  tokenize,
+  UnresolvedVariable,
+} from "../../lib/nats-conf";
 
 describe("nats-conf parser", () => {
   it("parses the three separators, nested maps, arrays and scalars", () => {
@@ -152,5 +159,51 @@ describe("nats-conf details", () => {
     expect(isNatsMap("x")).toBe(false);
     expect(isNatsMap(undefined)).toBe(false);
     expect(isNatsMap(new UnresolvedVariable("x"))).toBe(false);
+  });
+});
+
+describe("nats-conf edge cases", () => {
+  it("reads key=value and key= value words as an entry, with the value typed like any bare value", () => {
+    expect(parse("a=b\nc=1\nd=yes\ne= 2")).toEqual({ a: "b", c: 1, d: true, e: 2 });
+    const text = (src: string) => tokenize(src).map((t) => (t.kind === "newline" ? "\\n" : t.value));
+    expect(text("a= b")).toEqual(["a", "=", "b"]);
+    expect(text("a: b")).toEqual(["a", ":", "b"]);
+  });
+
+  it("rejects include written as a key, as nats-server does (unknown field), instead of reading it as a value", () => {
+    expect(() => parse("include: inc.conf")).toThrow(/include needs a path/);
+    expect(() => parse("include=inc.conf")).toThrow(/include needs a path/);
+  });
+
+  it("keeps quoted punctuation as values, not as structure", () => {
+    expect(parse(`a: "{"\nb: "["\nc: ["]", ",", ";", x]\nm { "}": 1 }\nd ":"\ne "="`)).toEqual({
+      a: "{",
+      b: "[",
+      c: ["]", ",", ";", "x"],
+      m: { "}": 1 },
+      d: ":",
+      e: "=",
+    });
+  });
+
+  it("reports a key with nothing after it as a missing value", () => {
+    expect(() => parse("a")).toThrow(/^line 1: missing value/);
+  });
+
+  it("reads decimals with several fractional digits as numbers", () => {
+    expect(parse("a: 1.25\nb: -0.125")).toEqual({ a: 1.25, b: -0.125 });
+  });
+
+  it("allows 32 nested includes and refuses the 33rd", () => {
+    const chain = (depth: number) => (p: string) => {
+      const n = Number(p.replace(/\D/g, ""));
+      return n < depth ? `include f${n + 1}.conf` : "port: 4222";
+    };
+    expect(parseNatsConf("include f1.conf", chain(32)).root).toEqual({ port: 4222 });
+    expect(() => parseNatsConf("include f1.conf", chain(33))).toThrow(/too many includes/);
+  });
+
+  it("does not take null for a map", () => {
+    expect(isNatsMap(null as unknown as NatsValue)).toBe(false);
   });
 });
