@@ -18,4 +18,30 @@ describe("secret-patterns", () => {
     expect(findSecretMaterial("token = null", none)).toEqual([]);
     expect(findSecretMaterial("tokens: 5", none)).toEqual([]);
   });
+
+  it("matches a configured name literally, regex characters included", () => {
+    expect(findSecretMaterial("VAULT.KEY=fake-value", ["VAULT.KEY"])).toEqual(["a value for VAULT.KEY"]);
+    expect(findSecretMaterial("VAULT_KEY=fake-value", ["VAULT.KEY"])).toEqual([]);
+  });
+
+  it("finds an assignment followed by a comment; skips whole comment lines, indented ones too", () => {
+    expect(findSecretMaterial("db_password: fake-value # rotated monthly", [])).toEqual([
+      "a value for 'db_password'",
+    ]);
+    expect(
+      findSecretMaterial("  # db_password: set by the operator\n\t# HMAC_SECRET=later", ["HMAC_SECRET"]),
+    ).toEqual([]);
+  });
+
+  it("judges each line's value alone: an empty value is not joined to the next line", () => {
+    expect(findSecretMaterial("db_password: ''\nlog_level: info", [])).toEqual([]);
+  });
+
+  it("exempts only cloud-init's own lock_passwd switch, in any of its spellings", () => {
+    expect(findSecretMaterial("lock_passwd: on\nlock-passwd: off\nlockpasswd: on", [])).toEqual([]);
+    expect(findSecretMaterial("unlock_passwd: fake-value", [])).toEqual(["a value for 'unlock_passwd'"]);
+    expect(findSecretMaterial("lock_passwd_secret: fake-value", [])).toEqual([
+      "a value for 'lock_passwd_secret'",
+    ]);
+  });
 });
