@@ -38,6 +38,14 @@ describe("secretIn", () => {
     expect(secretIn(b64(short), short)).toBe("base64");
   });
 
+  it("finds a URL-safe base64 copy of a secret whose standard base64 has '+' and '/'", () => {
+    // 30 bytes: "~~~" and "???" fill whole base64 groups, "fn5+" and "Pz8/", neither at the end.
+    const secret = `fake-${randomBytes(8).toString("hex")}~~~???end`;
+    expect(b64(secret)).toMatch(/\+.*\//);
+    expect(secretIn(Buffer.from(secret).toString("base64url"), secret)).toBe("base64");
+    expect(secretIn(`token=${Buffer.from(`abc${secret}`).toString("base64url")}`, secret)).toBe("base64");
+  });
+
   it("says how the copy was encoded", () => {
     expect(encodingNote("plain")).toBe("");
     expect(encodingNote("base64")).toBe(" (base64-encoded)");
