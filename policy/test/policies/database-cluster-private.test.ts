@@ -91,3 +91,39 @@ describe("database-cluster-private", () => {
     );
   });
 });
+
+describe("database-cluster-private: what guards a cluster", () => {
+  const unguarded = (name: string) =>
+    `Database cluster '${name}' (urn:pulumi:prod::titan::${CLUSTER}::${name}) has no database firewall with a trusted source, so every address on the internet may try to connect. ` +
+    "Fix: add a DatabaseFirewall whose clusterId is this cluster and whose rules trust only the trading droplet (tag or id) or private addresses.";
+
+  it("an ip_addr rule with no value is unreadable, shown empty (fail closed)", async () => {
+    expect(await check([cluster(), firewall([...TRADING_TAG, { type: "ip_addr" }])])).toEqual([
+      `Database firewall 'pg-fw' (${FW_URN}): rule #2 (ip_addr '') trusts a public (or unreadable) address range. Fix: trust only private VPC addresses, or the trading droplet by tag or id.`,
+    ]);
+  });
+
+  it("guards only the cluster its clusterId property depends on, not every cluster the firewall depends on", async () => {
+    const other = resource(CLUSTER, "pg2", { privateNetworkUuid: "3f2a-vpc" });
+    const resources = [
+      cluster(),
+      other,
+      firewall(TRADING_TAG, "pg-cluster-id", [CLUSTER_URN, other.urn]),
+    ].map(asTestResource);
+    const fw = resources.at(-1);
+    if (!fw) throw new Error("no firewall");
+    fw.propertyDependencies = { clusterId: [CLUSTER_URN] };
+    expect(await runStackPolicy(databaseClusterPrivate, resources)).toEqual([unguarded("pg2")]);
+  });
+
+  it("only a database firewall guards: another resource with rules and a clusterId does not", async () => {
+    const pool = {
+      ...resource("digitalocean:index/databaseConnectionPool:DatabaseConnectionPool", "pool", {
+        clusterId: "pg-cluster-id",
+        rules: TRADING_TAG,
+      }),
+      dependencies: [CLUSTER_URN],
+    };
+    expect(await check([cluster(), pool])).toEqual([unguarded("pg")]);
+  });
+});

@@ -57,3 +57,11 @@ describe("droplet-baseline: edge cases", () => {
     expect(await runResourcePolicy(dropletBaseline, { type: T.droplet, props: d.properties })).toEqual([]);
   });
 });
+
+describe("droplet-baseline: the backup plan", () => {
+  it("asks for a daily plan only once backups are on: with them off, only the backups are reported", async () => {
+    expect(await check({ backups: false, backupPolicy: undefined })).toEqual([
+      "Droplet 'edge' (urn:pulumi:test::titan::digitalocean:index/droplet:Droplet::edge) does not enable backups, which this stack requires. Fix: set backups: true.",
+    ]);
+  });
+});

@@ -45,3 +45,13 @@ describe("images-pinned-by-digest", () => {
     ).toEqual([]);
   });
 });
+
+describe("images-pinned-by-digest: a missing reference", () => {
+  it("refuses a container with no image, showing the reference as empty (fail closed)", async () => {
+    expect(
+      await runResourcePolicy(imagesPinnedByDigest, { type: T.container, name: "svc", props: {} }),
+    ).toEqual([
+      `Container 'svc' (urn:pulumi:test::titan::${T.container}::svc): image '' is not pinned by digest. Fix: resolve the tag to its registry digest and use repo@sha256:<64 hex>.`,
+    ]);
+  });
+});

@@ -69,3 +69,23 @@ describe("spaces-bucket-policy-private", () => {
     ]);
   });
 });
+
+describe("spaces-bucket-policy-private: principal maps and display", () => {
+  it("refuses a principal map in which any one kind is a wildcard", async () => {
+    const principal = { AWS: ["arn:aws:iam::1234:user/backup"], CanonicalUser: "*" };
+    expect(await check(doc({ Effect: "Allow", Principal: principal, ...READ }))).toEqual([
+      `${LABEL}: statement #1 allows Principal ${JSON.stringify(principal)}, which opens bucket 'titan-prod-backups' to anyone. Fix: name the account's own principals only; the backups are never public.`,
+    ]);
+  });
+
+  it("names the bucket as empty when the policy does not say which", async () => {
+    const messages = await runResourcePolicy(spacesBucketPolicyPrivate, {
+      type: TYPE,
+      name: "backups-policy",
+      props: { policy: doc({ Effect: "Allow", Principal: "*", ...READ }) },
+    });
+    expect(messages).toEqual([
+      `${LABEL}: statement #1 allows Principal "*", which opens bucket '' to anyone. Fix: name the account's own principals only; the backups are never public.`,
+    ]);
+  });
+});

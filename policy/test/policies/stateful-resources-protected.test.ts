@@ -58,3 +58,23 @@ describe("stateful-resources-protected: edge cases", () => {
     ).toEqual([]);
   });
 });
+
+describe("stateful-resources-protected: boundaries", () => {
+  it("a droplet carrying a stateful tag among others is stateful", async () => {
+    expect(
+      await run(T.droplet, ["titan-env-prod", "titan-trading"], { protect: true, ignoreChanges: [] }),
+    ).toEqual([
+      expect.stringContaining(
+        "Stateful droplet 'trading' (urn:pulumi:test::titan::digitalocean:index/droplet:Droplet::trading) does not ignore changes to userData, sshKeys, image",
+      ),
+    ]);
+  });
+
+  it("a protected volume needs nothing else (volumes are not replaced by droplet field edits)", async () => {
+    expect(await run(T.volume, [], { protect: true, ignoreChanges: [] })).toEqual([]);
+  });
+
+  it("a wildcard ignoreChanges entry is read trimmed like the named ones", async () => {
+    expect(await run(T.droplet, ["titan-trading"], { protect: true, ignoreChanges: [" * "] })).toEqual([]);
+  });
+});
