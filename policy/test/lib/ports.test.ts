@@ -62,3 +62,13 @@ describe("ports: boundaries", () => {
     expect(formatRange({ from: 1, to: 65534 })).toBe("1-65534");
   });
 });
+
+describe("ports: allowed ports in any order", () => {
+  it("lists the same gaps whatever order the allowed ports are configured in", () => {
+    const gaps = ["1-21", "23-79", "81-442", "444-1000"];
+    expect(portsOutside({ from: 1, to: 1000 }, [443, 80, 22])).toEqual(gaps);
+    expect(portsOutside({ from: 1, to: 1000 }, [80, 443, 22])).toEqual(gaps);
+    // As stack-firewall-coverage reads `tradingInboundPorts: [3100, 22]`: nothing between is allowed.
+    expect(portsOutside({ from: 1, to: 65535 }, [3100, 22])).toEqual(["1-21", "23-3099", "3101-65535"]);
+  });
+});
