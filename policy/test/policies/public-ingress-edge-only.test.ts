@@ -36,6 +36,14 @@ describe("public-ingress-edge-only", () => {
     expect(byId).toContain("droplet id 1002");
   });
 
+  it("names every public source and every target that is not a public-ingress tag", async () => {
+    const web = [{ protocol: "tcp", portRange: "443", sourceAddresses: ["0.0.0.0/0", "::/0"] }];
+    expect(await check(["titan-edge", "titan-env-prod"], web, { dropletIds: [1002] })).toEqual([
+      "Firewall 'fw' (urn:pulumi:test::titan::digitalocean:index/firewall:Firewall::fw): inbound rule #1 (tcp ports 443-443) admits public source(s) 0.0.0.0/0, ::/0 but targets tag 'titan-env-prod', droplet id 1002, which is not a public-ingress tag (titan-edge, titan-single). " +
+        "Fix: put public rules in a firewall that targets only the edge droplets by their public-ingress tag.",
+    ]);
+  });
+
   it("allows private traffic anywhere and honours configured tags", async () => {
     expect(
       await check(

@@ -74,4 +74,25 @@ describe("reserved-ip-edge-only", () => {
       "puts a public address on droplet id '', which resolves to no droplet of this stack, so the pack cannot tell whether it is a trading droplet (fail closed).",
     );
   });
+
+  it("an assignment depending on its reserved IP and the edge holds only the edge", async () => {
+    // As the program registers it: dropletId and ipAddress are outputs of the other two resources.
+    const ip = withDeps(resource(RIP, "edge-ip", { region: "fra1" }), []);
+    const assign = withDeps(
+      resource(ASSIGN, "edge-ip-assignment", { ipAddress: "192.0.2.1", dropletId: 412000001 }),
+      [ip.urn, EDGE_URN],
+    );
+    expect(await check(stack(ip, assign))).toEqual([]);
+  });
+
+  it("judges only reserved and floating IPs: a volume attachment onto trading is no public address", async () => {
+    const attachment = withDeps(
+      resource("digitalocean:index/volumeAttachment:VolumeAttachment", "data-attachment", {
+        dropletId: 412000002,
+        volumeId: "vol-1",
+      }),
+      [TRADING_URN],
+    );
+    expect(await check(stack(attachment))).toEqual([]);
+  });
 });
