@@ -11,11 +11,20 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
 
 /**
  * An origin any site can claim: "*", or a wildcard over a whole top-level domain ("https://*",
- * "*.com"). "https://*.example.com" is one domain's subdomains and is not counted.
+ * "*.com"). Spaces matches its one "*" anywhere, so a wildcard is confined only when a whole domain
+ * of two labels or more follows it after a dot: "https://*.example.com" and "https://a*.example.com"
+ * are one domain's subdomains and are not counted; "https://*com", "https://*example.com" and
+ * "https://app.example.com*" are.
  */
 function isAnyOrigin(origin: string): boolean {
   const host = origin.replace(/^[a-z*]+:\/\//i, "").replace(/[:/].*$/, "");
-  return /^\*(\.[^.]*)?$/.test(host) || host === "";
+  if (host === "") return true;
+  const star = host.lastIndexOf("*");
+  if (star < 0) return false;
+  // The domain after the first dot that follows the wildcard (with no dot, the whole rest, which
+  // then has no dot either and so is no domain of two labels).
+  const after = host.slice(star + 1);
+  return !/^[^.*]+(\.[^.*]+)+$/.test(after.slice(after.indexOf(".") + 1));
 }
 
 function corsProblems(rules: unknown, label: string): string[] {

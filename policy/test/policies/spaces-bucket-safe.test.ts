@@ -84,3 +84,65 @@ describe("spaces-bucket-safe: edge cases", () => {
     ).toEqual([]);
   });
 });
+
+describe("spaces-bucket-safe: which wildcard origins any site can claim", () => {
+  // biome-ignore lint/security/noSecrets: a Pulumi type token, not a secret
+  const CORS = "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration";
+  const cors = (corsRules: unknown) =>
+    runResourcePolicy(spacesBucketSafe, { type: CORS, name: "cors", props: { bucket: "b", corsRules } });
+  const said = (origins: string, methods: string) =>
+    `Spaces bucket 'cors' (urn:pulumi:test::titan::${CORS}::cors): CORS rule #1 lets any origin (${origins}) send ${methods}. ` +
+    "Fix: list the exact origins that may write, or allow only GET and HEAD from any origin.";
+
+  // Spaces matches one "*" anywhere in an allowed origin (as S3 does): "https://*com" admits
+  // https://evil.com, and "https://app.example.com*" admits https://app.example.com.evil.io.
+  it("refuses a wildcard that is not followed by a whole domain of its own", async () => {
+    for (const origin of [
+      "https://*com",
+      "https://*example.com",
+      "https://a*.com",
+      "https://app.example.com*",
+    ]) {
+      expect(await cors([{ allowedOrigins: [origin], allowedMethods: ["PUT"] }]), origin).toEqual([
+        said(`'${origin}'`, "PUT"),
+      ]);
+    }
+  });
+
+  it("keeps a wildcard confined to one domain's subdomains", async () => {
+    for (const origin of [
+      "https://*.example.com",
+      "https://a*.example.com",
+      "https://*-api.example.com:8443",
+      "https://*.static.example.com",
+      "https://api.v*.example.com",
+    ]) {
+      expect(await cors([{ allowedOrigins: [origin], allowedMethods: ["PUT"] }]), origin).toEqual([]);
+    }
+  });
+
+  it("an origin with no host at all counts as any origin (fail closed)", async () => {
+    for (const origin of ["https://", "https://:443"]) {
+      expect(await cors([{ allowedOrigins: [origin], allowedMethods: ["PUT"] }]), origin).toEqual([
+        said(`'${origin}'`, "PUT"),
+      ]);
+    }
+  });
+
+  it("names every claimable origin and every write method of the rule", async () => {
+    expect(
+      await cors([
+        {
+          allowedOrigins: ["*", "https://ok.example.com", "https://*"],
+          allowedMethods: ["GET", "PUT", "DELETE"],
+        },
+      ]),
+    ).toEqual([said("'*', 'https://*'", "PUT, DELETE")]);
+  });
+
+  it("an origin that is not text counts as any origin (fail closed)", async () => {
+    expect(await cors([{ allowedOrigins: [{ host: "app.example.com" }], allowedMethods: ["PUT"] }])).toEqual([
+      said("''", "PUT"),
+    ]);
+  });
+});
