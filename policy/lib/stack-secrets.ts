@@ -59,6 +59,13 @@ export interface StackSecret {
 }
 
 const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|CREDENTIAL/i;
+/**
+ * A file path (`*_KEY_FILE=/run/secrets/x`) names where a secret is, not the secret. Only a path
+ * under a directory such files live in counts: a secret that merely starts with "/" (one base64
+ * text in 64 does, and operators choose some) is still compared by value.
+ */
+const FILE_PATH =
+  /^\/(?:run|etc|var|opt|srv|app|data|certs|secrets|tmp|home|usr|mnt)\/[\w.@+-]+(?:\/[\w.@+-]+)*$/;
 
 /** Each PEM body line (64 base64 characters): the key is found even re-indented or re-wrapped. */
 function pemFragments(pem: string): string[] {
@@ -98,9 +105,8 @@ export function stackSecrets(
   for (const r of resources) {
     if (r.type === CONTAINER_TYPE) {
       const name = containerNameOf(r, unknowns);
-      // An absolute path (`*_KEY_FILE=/run/secrets/x`) names where a secret is, not the secret.
       for (const env of knownEnvs(r, unknowns))
-        if ((secretNames.includes(env.name) || SECRET_NAME.test(env.name)) && !env.value.startsWith("/"))
+        if ((secretNames.includes(env.name) || SECRET_NAME.test(env.name)) && !FILE_PATH.test(env.value))
           add(env.value, `container '${name}' env ${env.name}`, r.urn);
       continue;
     }

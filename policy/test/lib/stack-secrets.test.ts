@@ -132,6 +132,22 @@ describe("stackSecrets", () => {
     ]);
   });
 
+  it("skips a path under a file directory but still takes a secret that only starts with '/'", () => {
+    // One base64 text in 64 starts with "/"; an operator's password may too.
+    const slashed = `/${fakeBase64(31)}`;
+    const underEtc = `/etcx${fakeBase64(20).replace(/[/+=]/g, "a")}`;
+    const c = containerWith({
+      envs: [
+        `TITAN_MASTER_PASSWORD=${slashed}`,
+        `API_SECRET=${underEtc}`,
+        "NATS_TLS_KEY=/etc/titan/tls/nats.key",
+        "HMAC_KEY_FILE=/run/secrets/hmac-secret-file",
+        "DB_PASSWORD_FILE=/var/lib/titan/db-password",
+      ],
+    });
+    expect(values([c])).toEqual([slashed, underEtc]);
+  });
+
   it(`counts a value of exactly ${MIN_SECRET_LENGTH} characters and ignores a shorter one`, () => {
     const exact = randomBytes(8).toString("hex").slice(0, MIN_SECRET_LENGTH);
     const short = exact.slice(1);

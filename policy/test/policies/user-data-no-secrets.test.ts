@@ -217,6 +217,18 @@ describe("user-data-no-secrets: by value (issue 12)", () => {
       ).toEqual([said("a Docker registry password on a docker login command line")]);
     });
 
+    it("refuses an operator's password that starts with '/', which is not a file path", async () => {
+      const { rs } = stackWith();
+      const password = `/${fakeSecret("master")}`;
+      const withPassword = withProps(rs, "titan-console", (p) => ({
+        ...p,
+        envs: [...((p.envs as string[] | undefined) ?? []), `TITAN_MASTER_PASSWORD=${password}`],
+      }));
+      expect(await check(withUserData(withPassword, runcmd(`echo '${password}' > /opt/x`)))).toEqual([
+        said("the value of container 'titan-console' env TITAN_MASTER_PASSWORD"),
+      ]);
+    });
+
     it("ignores short values and path-valued secret names (safe neighbours)", async () => {
       const { rs } = stackWith();
       const shortEnv = withProps(rs, "titan-hunter", (p) => ({
