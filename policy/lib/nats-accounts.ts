@@ -251,11 +251,14 @@ class AccountJudge {
     const intoApi = intersectPatterns(pattern, JS_API) !== undefined;
     if (!intoApi && overlapsAny(pattern, this.guard.forbidden).length === 0) return;
     // The parser lower-cases keys, so the source is compared without case: wider, never narrower.
+    // The source's own spelling is lost, so a deny pattern counts only if it blocks every spelling:
+    // one without letters (a deny of "EVT.Place" does not stop "EVT.place", which the map keys as
+    // "evt.place"; subjects are case-sensitive).
     for (const user of this.usersOf(account)) {
       const rights = publishRights(user.permissions);
       const lower = {
         allow: rights.allow.map((s) => s.toLowerCase()),
-        deny: rights.deny.map((s) => s.toLowerCase()),
+        deny: rights.deny.filter((s) => s.toLowerCase() === s.toUpperCase()),
       };
       const witness = reachableForbiddenSubject(lower, [source.toLowerCase()], []);
       if (witness === undefined) continue;

@@ -203,4 +203,99 @@ describe("nats subject renames", () => {
       "mappings of account '$G': 'a' maps to missing, so it cannot be checked",
     ]);
   });
+
+  it("counts a deny list in a mapping check only where it blocks every spelling of the lower-cased source", () => {
+    // Subjects are case-sensitive: on nats-server 2.9.10 a user allowed EVT.> and denied EVT.Place
+    // publishes EVT.place, and a mapping keyed "EVT.place" rewrites it. The parser keys it as
+    // "evt.place", so the deny of EVT.Place must not be taken to block it.
+    const conf = (deny: string) =>
+      `authorization { users: [ { user: hunter, password: p, permissions: { publish: { allow: "EVT.>", deny: ${deny} } } } ] }\nmappings: { "EVT.place": "titan.cmd.x" }`;
+    expect(problems(conf('"EVT.Place"'))).toEqual([
+      `mapping 'evt.place' -> 'titan.cmd.x' in account '$G': user 'hunter' may publish 'evt.place', which the server rewrites into command subject 'titan.cmd.x'; ${ONLY}. Fix: map only into subjects the user may publish itself`,
+    ]);
+    expect(problems(conf('"evt.place"'))).toEqual([expect.stringContaining("user 'hunter' may publish")]);
+    // A deny without letters blocks every spelling: the safe neighbour.
+    expect(problems(conf('"*.*"'))).toEqual([]);
+  });
+
+  it("applies an exemption to a stream renamed with `to` never, and to an unrenamed service import always", () => {
+    const renamed = `accounts {
+      ${account("EXEC", pub("exec", '"titan.evt.>"'), `imports: [ { stream: { account: Q, subject: "titan.cmd.ai.>" }, to: "titan.cmd.execution.>" } ]`)}
+      ${account("Q", pub("quant", '"titan.cmd.ai.>"'))}
+    }`;
+    expect(problems(renamed)).toEqual([
+      `account 'exec' imports stream 'titan.cmd.ai.>' from account 'Q' as 'titan.cmd.execution.>': user 'quant' of account 'Q' may publish 'titan.cmd.ai.x', which arrives as command subject 'titan.cmd.execution.>'; ${ONLY}. Fix: import it under a subject outside titan.cmd.>`,
+    ]);
+    const service = (user: string, allow: string) => `accounts {
+      ${account("EXEC", pub("exec", '"titan.evt.>"'), `exports: [ { service: "titan.cmd.>" } ]`)}
+      ${account("Q", pub(user, allow), `imports: [ { service: { account: EXEC, subject: "titan.cmd.ai.>" } } ]`)}
+    }`;
+    expect(problems(service("quant", '"titan.cmd.ai.>"'))).toEqual([]);
+    expect(problems(service("strat", '"titan.cmd.ai.>"'))).toEqual([
+      `account 'q' imports service 'titan.cmd.ai.>' from account 'EXEC' as 'titan.cmd.ai.>': user 'strat' may publish 'titan.cmd.ai.x', which is delivered to command subject 'titan.cmd.ai.x' in account 'EXEC'; ${ONLY}. Fix: do not import command subjects as a service`,
+    ]);
+  });
+
+  it("leaves a service import of subjects outside the command space alone, whatever it is renamed to", () => {
+    const conf = `accounts {
+      ${account("EXEC", pub("exec", '"titan.evt.>"'), `exports: [ { service: "titan.rpc.>" } ]`)}
+      ${account("STRAT", pub("strat", '"orders.>"'), `imports: [ { service: { account: EXEC, subject: "titan.rpc.x" }, to: "orders.x" } ]`)}
+    }`;
+    expect(problems(conf)).toEqual([]);
+  });
+
+  it("names every forbidden pattern in the fix of a stream import", () => {
+    const guard = {
+      commandPublishers: ["brain"],
+      forbidden: ["titan.cmd.>", "titan.admin.>"],
+      exemptions: {},
+    };
+    const conf = `accounts {
+      ${account("EXEC", pub("exec", '"titan.evt.>"'), `imports: [ { stream: { account: STRAT, subject: "cmd.>" }, prefix: "titan" } ]`)}
+      ${account("STRAT", pub("strat", '"cmd.>"'))}
+    }`;
+    expect(accountProblems(parseNatsConf(conf).root, guard)).toEqual([
+      expect.stringMatching(
+        /^account 'exec' imports stream 'cmd\.>' .*; only brain may publish under titan\.cmd\.>, titan\.admin\.>\. Fix: import it under a subject outside titan\.cmd\.>, titan\.admin\.>$/,
+      ),
+    ]);
+  });
+
+  it("fails closed on an export or import whose kind is named but whose subject or account cannot be read", () => {
+    const conf = (extra: string) => `accounts {
+      ${account("A", pub("a", '"x"'), extra)}
+      ${account("B", pub("b", '"y"'))}
+    }`;
+    expect(problems(conf("exports: [ { service: $SVC }, { stream: [ x ] } ]"))).toEqual([
+      "account 'a' export 1 names no stream or service subject it can read, so it cannot be checked",
+      "account 'a' export 2 names no stream or service subject it can read, so it cannot be checked",
+    ]);
+    expect(
+      problems(
+        conf(
+          'imports: [ { stream: { subject: "y" } }, { service: { account: B } }, { stream: { account: B, subject: $S } } ]',
+        ),
+      ),
+    ).toEqual([
+      "account 'a' import 1 names no { account, subject } it can read (stream a map, service missing), so it cannot be checked",
+      "account 'a' import 2 names no { account, subject } it can read (stream missing, service a map), so it cannot be checked",
+      "account 'a' import 3 names no { account, subject } it can read (stream a map, service missing), so it cannot be checked",
+    ]);
+    expect(problems(conf("exports: { stream: x }"))).toEqual([
+      "account 'a' exports is a map, not a list, so it cannot be checked",
+    ]);
+  });
+
+  it("ignores a prefix on a service import, as nats-server does", () => {
+    // nats-server 2.9.10: with prefix "orders" on this service import, a STRAT user's request on
+    // titan.cmd.execution.place reaches EXEC, and one on orders.titan.cmd.execution.place does not.
+    const conf = (allow: string) => `accounts {
+      ${account("EXEC", pub("exec", '"titan.evt.>"'), `exports: [ { service: "titan.cmd.execution.place" } ]`)}
+      ${account("STRAT", pub("strat", allow), `imports: [ { service: { account: EXEC, subject: "titan.cmd.execution.place" }, prefix: "orders" } ]`)}
+    }`;
+    expect(problems(conf('"orders.>"'))).toEqual([]);
+    expect(problems(conf('"titan.cmd.>"'))).toEqual([
+      `account 'strat' imports service 'titan.cmd.execution.place' from account 'EXEC' as 'titan.cmd.execution.place': user 'strat' may publish 'titan.cmd.execution.place', which is delivered to command subject 'titan.cmd.execution.place' in account 'EXEC'; ${ONLY}. Fix: do not import command subjects as a service`,
+    ]);
+  });
 });
