@@ -40,6 +40,15 @@ const DEFAULTS: Config = {
     "/dev",
     "/var/lib/docker",
     "/home",
+    // Programs and schedules the host runs as root: a writable bind plants code there.
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/var/spool",
   ],
 };
 const PROXY_PUBLIC_PORTS = [80, 443];

@@ -167,6 +167,14 @@ describe("container-hardening: exact triggers and their non-trigger neighbours",
       "/dev",
       "/var/lib/docker",
       "/home",
+      "/usr",
+      "/bin",
+      "/sbin",
+      "/lib",
+      "/lib32",
+      "/lib64",
+      "/libx32",
+      "/var/spool",
     ];
     for (const dir of defaults) {
       expect(await check("svc", { volumes: [{ hostPath: `${dir}/x`, containerPath: "/x" }] }), dir).toEqual([
@@ -176,6 +184,11 @@ describe("container-hardening: exact triggers and their non-trigger neighbours",
     expect(await check("svc", { volumes: [{ hostPath: "/", containerPath: "/host" }] })).toEqual([
       expect.stringContaining("mounts sensitive host path / "),
     ]);
+    // Neighbours that only share a prefix, and state under /var/lib, are not system directories.
+    const neighbours = ["/usrdata/x", "/libs/x", "/var/spooler/x", "/var/lib/titan/x"];
+    expect(
+      await check("svc", { volumes: neighbours.map((hostPath) => ({ hostPath, containerPath: "/n" })) }),
+    ).toEqual([]);
   });
 
   it("normalises surrounding space and a trailing slash on both the path and the list entry", () => {
@@ -313,6 +326,14 @@ describe("container-hardening: exact triggers and their non-trigger neighbours",
         "/dev",
         "/var/lib/docker",
         "/home",
+        "/usr",
+        "/bin",
+        "/sbin",
+        "/lib",
+        "/lib32",
+        "/lib64",
+        "/libx32",
+        "/var/spool",
       ],
     });
   });
