@@ -149,6 +149,20 @@ class Parser {
   private parseEntries(closing: "}" | undefined): NatsMap {
     const map: NatsMap = {};
     this.scopes.push(map);
+    // nats-server keeps keys as written: account names and mapping subjects that differ only in
+    // case are distinct there, but would be one lower-cased key here, the later hiding the earlier.
+    const spellings = new Map<string, string>();
+    const set = (written: string, value: NatsValue, line: number) => {
+      const key = written.toLowerCase();
+      const before = spellings.get(key);
+      if (before !== undefined && before !== written)
+        throw new NatsParseError(
+          `keys '${before}' and '${written}' differ only in case: nats-server keeps both, so one would go unchecked`,
+          line,
+        );
+      spellings.set(key, written);
+      map[key] = value;
+    };
     for (;;) {
       this.skipSeparators();
       const token = this.next();
@@ -162,11 +176,10 @@ class Parser {
       const colon = token.quoted ? -1 : token.value.indexOf(":");
       if (colon > 0) {
         // "key:value" written without spaces is one bare word.
-        map[token.value.slice(0, colon).toLowerCase()] = this.bareValue(token.value.slice(colon + 1));
+        set(token.value.slice(0, colon), this.bareValue(token.value.slice(colon + 1)), token.line);
         continue;
       }
-      const key = token.value.toLowerCase();
-      if (key === "include" && !token.quoted) {
+      if (token.value.toLowerCase() === "include" && !token.quoted) {
         const target = this.next();
         if (target?.kind !== "string") throw new NatsParseError("include needs a path", token.line);
         this.include(target.value, token.line);
@@ -176,7 +189,7 @@ class Parser {
       if (separator?.kind === "punct" && (separator.value === ":" || separator.value === "="))
         this.position++;
       this.skipNewlines();
-      map[key] = this.parseValue(token.line);
+      set(token.value, this.parseValue(token.line), token.line);
     }
     this.scopes.pop();
     return map;

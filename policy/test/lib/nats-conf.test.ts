@@ -207,3 +207,23 @@ describe("nats-conf edge cases", () => {
     expect(isNatsMap(null as unknown as NatsValue)).toBe(false);
   });
 });
+
+describe("nats-conf keys that differ only in case", () => {
+  it("rejects them in one map, since nats-server keeps both and the lower-cased map would hide one", () => {
+    // nats-server 2.9.10 authenticates users of both accounts A and a, and applies both mappings.
+    expect(() =>
+      parse("accounts {\n A: { users: [ { user: bad } ] }\n a: { users: [ { user: good } ] }\n}"),
+    ).toThrow(
+      /^line 3: keys 'A' and 'a' differ only in case: nats-server keeps both, so one would go unchecked$/,
+    );
+    expect(() => parse('mappings: { "EVT.x": "titan.cmd.x", "evt.x": "evt.y" }')).toThrow(
+      /^line 1: keys 'EVT\.x' and 'evt\.x' differ only in case/,
+    );
+    expect(() => parse("Port:1\nport: 2")).toThrow(/^line 2: keys 'Port' and 'port' differ only in case/);
+  });
+
+  it("accepts the same spelling twice and case variants in different maps", () => {
+    expect(parse("a { X: 1 }\nb { x: 2 }")).toEqual({ a: { x: 1 }, b: { x: 2 } });
+    expect(parse("X: 1\nX: 2")).toEqual({ x: 2 });
+  });
+});
