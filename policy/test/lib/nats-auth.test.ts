@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   bcryptProblem,
+  credentialProblem,
   monitorEndpoints,
   natsUsers,
   publishRights,
   subscribeRights,
 } from "../../lib/nats-auth";
-import { parseNatsConf, UnresolvedVariable } from "../../lib/nats-conf";
+import { type NatsValue, parseNatsConf, UnresolvedVariable } from "../../lib/nats-conf";
 import { BCRYPT_8, BCRYPT_11 } from "../fixtures";
 
 describe("nats auth model", () => {
@@ -95,5 +96,50 @@ describe("nats auth model", () => {
       { key: "http_port", host: "127.0.0.1", port: 8222 },
     ]);
     expect(ep("port: 4222")).toEqual([]);
+  });
+
+  it("names a user without a readable name <unnamed>", () => {
+    const { root } = parseNatsConf("authorization { users: [ { password: p } ], user: [ x ], password: q }");
+    expect(natsUsers(root).map((u) => u.name)).toEqual(["<unnamed>", "<unnamed>"]);
+  });
+
+  it("reads a publish list with anything but strings in it as allowing everything", () => {
+    expect(publishRights({ publish: ["a", new UnresolvedVariable("P")] })).toEqual({
+      allow: [">"],
+      deny: [],
+    });
+    expect(publishRights({ publish: { allow: "a", deny: ["b", new UnresolvedVariable("D")] } })).toEqual({
+      allow: ["a"],
+      deny: [],
+    });
+  });
+
+  it("judges the password of a user that has both an nkey and a password", () => {
+    const nkey = `U${"A".repeat(55)}`;
+    const user = (password: NatsValue | undefined) => ({
+      name: "x",
+      account: "$G",
+      nkey,
+      password,
+      permissions: undefined,
+    });
+    expect(credentialProblem(user(undefined), 10)).toBeUndefined();
+    expect(credentialProblem(user("plain"), 10)).toBe("has a password that is not a bcrypt hash");
+    expect(credentialProblem(user(BCRYPT_11), 10)).toBeUndefined();
+    expect(credentialProblem({ ...user(undefined), nkey: `${nkey}A` }, 10)).toBe(
+      "has an nkey that is not a user public key (U…, 56 characters)",
+    );
+  });
+
+  it("reads an http address with anything around host:port as a host it cannot place", () => {
+    const ep = (conf: string) => monitorEndpoints(parseNatsConf(conf).root);
+    expect(ep('http: "[::1]:8222x"')).toEqual([{ key: "http", host: "[::1]:8222x", port: undefined }]);
+    expect(ep('http: "evil[::1]:8222"')).toEqual([{ key: "http", host: "evil[::1]:8222", port: undefined }]);
+    expect(ep("http: monitor8222")).toEqual([{ key: "http", host: "monitor8222", port: undefined }]);
+    expect(ep("http: 8222abc")).toEqual([{ key: "http", host: "8222abc", port: undefined }]);
+    // ":8222" binds every interface (Go's SplitHostPort gives an empty host).
+    expect(ep('http: ":8222"')).toEqual([{ key: "http", host: "", port: 8222 }]);
+    // An address that cannot be read names no host, which is no loopback.
+    expect(ep("http: $MONITOR")).toEqual([{ key: "http", host: "", port: undefined }]);
   });
 });
