@@ -84,11 +84,15 @@ function rewriteProblems(uses: MiddlewareUse[], values: string[]): string[] {
     }
     const strip = dig(use.definition, "stripPrefix");
     if (strip === undefined) continue;
-    const prefixes = asArray(dig(strip, "prefixes")).map((p) => asText(p) ?? "");
+    // Traefik trims each prefix; one that is not text (true, false) never matches a path.
+    const prefixes = asArray(dig(strip, "prefixes"))
+      .map(asText)
+      .filter((p): p is string => p !== undefined);
     paths = paths.map((path) => {
-      // Traefik strips the first listed prefix the path starts with, then restores a leading slash.
+      // Traefik strips the first listed prefix the path starts with ('' strips nothing and stops
+      // the search), then restores a leading slash.
       // A prefix longer than the path applies to requests under it, leaving nothing of the path.
-      const prefix = prefixes.find((p) => p !== "" && (path.startsWith(p) || p.startsWith(path)));
+      const prefix = prefixes.find((p) => path.startsWith(p) || p.startsWith(path));
       if (prefix === undefined) return path;
       const rest = path.slice(prefix.length);
       const boundary = prefix.endsWith("/") || rest.startsWith("/");
