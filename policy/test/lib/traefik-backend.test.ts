@@ -72,4 +72,29 @@ describe("Traefik TCP/UDP addresses", () => {
     });
     expect(parseServerAddress(null)).toEqual({ ok: false, reason: "it is not a string" });
   });
+
+  it("reads an address with surrounding spaces, so its port is still judged", () => {
+    expect(parseServerAddress(" titan-execution:3002 ")).toEqual({
+      ok: true,
+      scheme: "",
+      host: "titan-execution",
+      port: 3002,
+    });
+  });
+});
+
+describe("Traefik backend ports", () => {
+  it("accepts 1 to 65535 and nothing outside", () => {
+    expect(parseServerUrl("http://host:1")).toEqual({ ok: true, scheme: "http", host: "host", port: 1 });
+    expect(parseServerUrl("http://host:65535")).toEqual({
+      ok: true,
+      scheme: "http",
+      host: "host",
+      port: 65535,
+    });
+    expect(parseServerAddress("host:1")).toEqual({ ok: true, scheme: "", host: "host", port: 1 });
+    expect(parseServerAddress("host:65535")).toEqual({ ok: true, scheme: "", host: "host", port: 65535 });
+    expect(parseServerAddress("host:0")).toEqual({ ok: false, reason: "port 0 is out of range" });
+    expect(parseServerAddress("host:65536")).toEqual({ ok: false, reason: "port 65536 is out of range" });
+  });
 });

@@ -37,6 +37,12 @@ describe("Traefik rule parser", () => {
     expect(parsed("pathprefix(`/a b`)")).toEqual({ kind: "matcher", name: "PathPrefix", args: ["/a b"] });
     expect(parsed("QUERY(`k`)")).toEqual({ kind: "matcher", name: "Query", args: ["k"] });
     expect(parsed('Query(`k`, "v")')).toEqual({ kind: "matcher", name: "Query", args: ["k", "v"] });
+    // Raw strings take backslashes literally, as in Go: only "..." strings are refused for them.
+    expect(parsed("HeaderRegexp(`X-Id`, `^\\d+$`)")).toEqual({
+      kind: "matcher",
+      name: "HeaderRegexp",
+      args: ["X-Id", "^\\d+$"],
+    });
   });
 
   it("fails closed on anything it does not read exactly", () => {
@@ -61,6 +67,10 @@ describe("Traefik rule parser", () => {
       ["PathPrefix(`/a` `/b`)", "expected ',', found '/b'"],
       ["(Path(`/a`)", "unexpected end of rule"],
       ["Path(`/a`) & Host(`b`)", "unexpected '&' at offset 11"],
+      // Punctuation must be punctuation: a string spelled like it, or other punctuation, is refused.
+      ["Path `(` `/a`)", "expected '(', found '('"],
+      ["Path(`/a` `,` `/b`)", "expected ',', found ','"],
+      ["(Path(`/a`)!", "expected ')', found '!'"],
     ];
     for (const [rule, error] of errors) expect(parseRule(rule), rule).toEqual({ ok: false, error });
   });
@@ -114,6 +124,9 @@ describe("path restriction", () => {
       // biome-ignore lint/security/noSecrets: a Traefik rule or URL, not a secret
       ["!!PathPrefix(`/api/auth`)", false],
       ["PathRegexp(`^/api/auth`)", false],
+      // An unanchored regexp spelled like an allowed prefix matches it anywhere in the path.
+      ["PathRegexp(`/api/auth`)", false],
+      ["Host(`/api/auth`)", false],
       ["PathPrefix(`/signal`)", false],
       ["Host(`h`)", false],
     ];
