@@ -153,4 +153,31 @@ describe("nats server start", () => {
     );
     expect(runsNatsServer({ image: "busybox", command: ["gnatsd"] })).toBe(true);
   });
+
+  it("reads a config flag that follows a flag taking no '=' value", () => {
+    expect(serverStart({ command: ["nats-server", "-js", "-c", CONF] })).toEqual({
+      configPath: CONF,
+      problems: [flag("-js")],
+    });
+    expect(serverStart({ command: ["nats-server", "-m", "8222", "-c", CONF] })).toEqual({
+      configPath: CONF,
+      problems: [flag("-m")],
+    });
+  });
+
+  it("takes a null command or an empty entrypoint list as unset, as the Docker provider does", () => {
+    expect(serverStart({ command: null })).toEqual({ imageDefault: true, problems: [] });
+    expect(serverStart({ entrypoints: [], command: ["-c", CONF] })).toEqual({
+      configPath: CONF,
+      problems: [],
+    });
+    // The entrypoint script with no command gets no --config.
+    expect(serverStart({ entrypoints: ["docker-entrypoint.sh"] })).toEqual({ problems: [DEFAULTS] });
+  });
+
+  it("counts a config path of only spaces as empty", () => {
+    expect(serverStart({ command: ["nats-server", "--config=  "] })).toEqual({
+      problems: ["the --config path is empty"],
+    });
+  });
 });
