@@ -46,4 +46,23 @@ describe("nats subjects", () => {
     expect(reachableForbiddenSubject({ allow: ["titan.evt.>"], deny: [] }, forbidden, [])).toBeUndefined();
     expect(reachableForbiddenSubject({ allow: [], deny: [] }, forbidden, [])).toBeUndefined();
   });
+
+  it("does not match a subject shorter than the pattern", () => {
+    expect(subjectMatches("titan.cmd.*", "titan.cmd")).toBe(false);
+    expect(subjectMatches("titan.cmd.x", "titan.cmd")).toBe(false);
+  });
+
+  it("intersects a literal token with a wildcard, and never patterns of different lengths", () => {
+    expect(intersectPatterns("titan.cmd.x", "titan.*.x")).toBe("titan.cmd.x");
+    expect(intersectPatterns("titan.cmd", "titan.cmd.*")).toBeUndefined();
+    expect(intersectPatterns("titan.cmd.*", "titan.cmd")).toBeUndefined();
+  });
+
+  it("finds a witness longer than every deny pattern when only the longest subjects get through", () => {
+    // Denied every one- and two-token subject, the user still publishes a.b.c.
+    expect(reachableForbiddenSubject({ allow: [">"], deny: ["*", "*.*"] }, [">"], [])).toBe("x.x.x");
+    expect(
+      reachableForbiddenSubject({ allow: [">"], deny: ["*", "*.*", "*.*.>"] }, [">"], []),
+    ).toBeUndefined();
+  });
 });
