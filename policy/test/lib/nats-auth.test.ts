@@ -129,6 +129,10 @@ describe("nats auth model", () => {
     expect(credentialProblem({ ...user(undefined), nkey: `${nkey}A` }, 10)).toBe(
       "has an nkey that is not a user public key (U…, 56 characters)",
     );
+    // An nkey that is not a literal string fails closed, even a list holding a well-formed key.
+    expect(credentialProblem({ ...user(undefined), nkey: [nkey] }, 10)).toBe(
+      "has an nkey that is not a user public key (U…, 56 characters)",
+    );
   });
 
   it("reads an http address with anything around host:port as a host it cannot place", () => {

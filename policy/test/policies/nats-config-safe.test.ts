@@ -790,3 +790,69 @@ describe("nats-config-safe: config carriers", () => {
     ).toEqual([]);
   });
 });
+
+describe("nats-config-safe: which containers and files are judged", () => {
+  const URN = (name: string) => `urn:pulumi:test::titan::${T.container}::${name}`;
+  const run = (name: string, props: Record<string, unknown>, config = {}) =>
+    runResourcePolicy(natsConfigSafe, { type: T.container, name, props: { name, ...props } }, config);
+  const NO_USERS =
+    "no user is defined (no authorization or accounts users), so any client connects without credentials. Fix: give each service its own user with a bcrypt password or nkey.";
+
+  it("leaves a container alone that neither runs nats-server nor uploads a NATS config", async () => {
+    const redis = { image: "redis:7", uploads: [{ file: "/etc/redis/redis.conf", content: "port 6379" }] };
+    expect(await run("redis", redis)).toEqual([]);
+  });
+
+  it("judges a NATS config uploaded into a container that does not look like a NATS server", async () => {
+    const box = {
+      image: "busybox:1",
+      uploads: [{ file: "/srv/nats.conf", content: "http: 127.0.0.1:8222" }],
+    };
+    expect(await run("box", box)).toContain(
+      `Container 'box' (${URN("box")}): NATS config /srv/nats.conf: ${NO_USERS}`,
+    );
+  });
+
+  it("judges a configured image default config whatever its name", async () => {
+    const file = "/etc/nats/titan.conf";
+    const props = { image: "nats:2.10-alpine", uploads: [{ file, content: "http: 127.0.0.1:8222" }] };
+    expect(await run("nats", props, { imageDefaultConfigs: [file] })).toEqual([
+      `Container 'nats' (${URN("nats")}): NATS config ${file}: ${NO_USERS}`,
+    ]);
+  });
+
+  it("names every forbidden subject a response hijack reaches", async () => {
+    const user = (name: string, permissions: string) =>
+      `{ user: ${name}, password: "${BCRYPT_11}", permissions: ${permissions} }`;
+    const conf = `http: 127.0.0.1:8222\nauthorization { users = [ ${[
+      user("brain", '{ publish: ">" }'),
+      user(
+        "execution",
+        '{ publish: { allow: "_INBOX.>", deny: ["titan.cmd.>", "titan.admin.>"] }, subscribe: "titan.req.exec.>", allow_responses: true }',
+      ),
+      user("hunter", '{ publish: "titan.req.exec.x" }'),
+    ].join(", ")} ] }`;
+    const props = {
+      image: "nats:2.10-alpine",
+      uploads: [{ file: "/etc/nats/nats.conf", content: conf }],
+      command: ["nats-server", "--config", "/etc/nats/nats.conf"],
+    };
+    expect(await run("nats", props, { forbiddenPublish: ["titan.cmd.>", "titan.admin.>"] })).toEqual([
+      `Container 'nats' (${URN("nats")}): NATS config /etc/nats/nats.conf: user 'execution' has allow_responses and receives requests on 'titan.req.exec.x', which user 'hunter' may publish; the requester names the reply subject, so it can make 'execution' publish to any subject, titan.cmd.>, titan.admin.> included, past its deny list. Fix: remove allow_responses and allow publish on the requesters' inboxes (_INBOX.>) instead.`,
+    ]);
+  });
+});
+
+describe("nats-config-safe: keys the parser would merge", () => {
+  const AUTH_SAFE = `http: 127.0.0.1:8222\nauthorization { users = [ { user: brain, password: "${BCRYPT_11}" } ] }`;
+
+  it("refuses accounts whose names differ only in case, which nats-server keeps apart", async () => {
+    const conf = `${AUTH_SAFE}\naccounts {\n  A: { users: [ { user: hunter, password: "plain" } ] }\n  a: { users: [ { user: svc, password: "${BCRYPT_11}", permissions: { publish: "titan.evt.>" } } ] }\n}`;
+    const c = nats({ uploads: [{ file: "/etc/nats/nats.conf", content: conf }] });
+    expect(
+      await runResourcePolicy(natsConfigSafe, { type: c.type, name: "nats", props: c.properties }),
+    ).toEqual([
+      `Container 'nats' (urn:pulumi:test::titan::${T.container}::nats): NATS config /etc/nats/nats.conf cannot be parsed (line 5: keys 'A' and 'a' differ only in case: nats-server keeps both, so one would go unchecked). Fix: correct the config syntax.`,
+    ]);
+  });
+});
