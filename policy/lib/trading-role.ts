@@ -129,7 +129,13 @@ function containerDroplets(
     const address = host ? dockerHostAddress(host) : undefined;
     const atAddress = address ? dropletsAt(address, resources, unknowns) : [];
     if (atAddress.length > 0) return { droplets: atAddress, via };
-    if (!provider) return undefined;
+    // A provider the stack does not hold has no dependencies to follow: its droplet cannot be told,
+    // so every droplet counts (fail closed; the engine always sends providers).
+    if (!provider)
+      return {
+        droplets: resources.filter((r) => r.type === DROPLET_TYPE),
+        via: `${via}, which is not in the stack and whose host ${host ? `'${host}'` : "(none)"} matches no droplet address, so every droplet counts`,
+      };
     const start = provider.propertyDependencies.host ?? provider.dependencies;
     return {
       droplets: dependedDroplets(start),

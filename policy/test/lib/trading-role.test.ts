@@ -298,10 +298,16 @@ describe("tradingRoles: the droplet a workload's Docker provider names", () => {
   it("reads a provider missing from the stack from the container's own provider reference", () => {
     const p = provider("alpha-docker", "ssh://titan@198.51.100.31", [alpha]);
     expect(rolesOf([alpha, bravo, redisOn(p)])).toEqual([[alpha.urn, runsRedis("'alpha-docker'")]]);
-    // With no provider resource there are no dependencies to follow for a DNS host: nothing is
-    // placed, and nothing throws.
+    // With no provider resource there are no dependencies to follow for a DNS host: which droplet
+    // it is cannot be told, so every droplet counts (fail closed).
     const dns = provider("dns-docker", "ssh://titan@alpha.titan.internal", [alpha]);
-    expect(rolesOf([alpha, bravo, redisOn(dns)])).toEqual([]);
+    const everyDroplet = runsRedis(
+      "'dns-docker', which is not in the stack and whose host 'ssh://titan@alpha.titan.internal' matches no droplet address, so every droplet counts",
+    );
+    expect(rolesOf([alpha, bravo, redisOn(dns)])).toEqual([
+      [alpha.urn, everyDroplet],
+      [bravo.urn, everyDroplet],
+    ]);
   });
 
   it("only containers run workloads: a Docker volume named after one does not make its host trading", () => {
